@@ -1,0 +1,71 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+# The first interpreter that really runs and is 3.12+ (3.13 and 3.12 first: the private
+# PostgreSQL ships wheels for those). PYTHON=/path/to/python3 overrides.
+find_python = for p in $(PYTHON) python3.13 python3.12 python3 \
+	$$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
+	  if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	    command -v "$$p" 2>/dev/null || echo "$$p"; exit 0; fi; \
+	done; exit 1
+
+# `make run` serves with production settings on plain HTTP over loopback.
+RUN_ENV = DEBUG=false HTTPS=false PORT=$(PORT) \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
+
+.PHONY: help run test lint format stopdb clean
+help:
+	@echo "make run    install, start the database, migrate, load the demo and serve on :$(PORT)"
+	@echo "make test   install and run the whole test suite (lint and migrations checked too)"
+	@echo "make lint | format | stopdb | clean"
+
+$(STAMP): pyproject.toml
+	@python=$$($(find_python)) || { echo "newsportal needs Python 3.12+ (3.12 or 3.13 for the private PostgreSQL); none found. Set PYTHON=/path/to/python3.12" >&2; exit 1; }; \
+	  if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+var/secret_key:
+	@mkdir -p var
+	@umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+run: $(STAMP) var/secret_key
+	@$(RUN_ENV) $(PY) manage.py migrate --noinput
+	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
+	@$(RUN_ENV) $(PY) manage.py load_demo
+	@echo
+	@echo "  The portal:   http://127.0.0.1:$(PORT)/"
+	@echo "  The admin:    http://127.0.0.1:$(PORT)/admin/"
+	@echo "  An editor account (in another terminal):  $(PY) manage.py createsuperuser"
+	@echo "  Stop with Ctrl-C; the database keeps its data (make stopdb stops it)."
+	@echo
+	@$(RUN_ENV) exec $(VENV)/bin/gunicorn -c gunicorn.conf.py
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+stopdb: $(STAMP)
+	$(PY) -c 'from newsportal import localdb; localdb.stop()'
+
+clean: stopdb
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

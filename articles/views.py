@@ -1,0 +1,48 @@
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView
+
+from articles.models import Article, Author, Tag
+
+PAGE_SIZE = 20
+
+
+class FrontPageView(ListView):
+    """The latest published articles, newest first."""
+
+    queryset = Article.objects.for_listing()
+    paginate_by = PAGE_SIZE
+    context_object_name = "articles"
+    template_name = "articles/front_page.html"
+
+
+class ArticleDetailView(DetailView):
+    def get_queryset(self):
+        return Article.objects.for_listing()
+
+
+class ArticlesOfView(ListView):
+    """The published articles of one tag or author, paginated; 404 for an unknown slug."""
+
+    owner_model = None  # Tag or Author
+    owner_lookup = None  # how an article refers to it
+    paginate_by = PAGE_SIZE
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        self.owner = get_object_or_404(self.owner_model, slug=self.kwargs["slug"])
+        return Article.objects.for_listing().filter(**{self.owner_lookup: self.owner})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(owner=self.owner, **kwargs)
+
+
+class TagView(ArticlesOfView):
+    owner_model = Tag
+    owner_lookup = "tags"
+    template_name = "articles/tag_detail.html"
+
+
+class AuthorView(ArticlesOfView):
+    owner_model = Author
+    owner_lookup = "author"
+    template_name = "articles/author_detail.html"

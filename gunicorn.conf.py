@@ -1,0 +1,23 @@
+"""Gunicorn settings for the portal (`make run` and production).
+
+Sync workers: every request is short and CPU-bound (a cached page or a few queries), and under load
+they share keep-alive clients more evenly than gthread workers. The app is loaded once in the
+master (preload) so workers fork with templates and settings ready.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "newsportal.wsgi:application"
+bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+preload_app = True
+keepalive = 5
+timeout = 30
+graceful_timeout = 10
+# Recycle workers now and then so a slow leak never grows; jitter staggers the restarts.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.shortcuts import render
+from django.urls import include, path
+
+admin.site.site_header = "Newsroom"
+admin.site.site_title = "Newsroom admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("articles.urls")),
+]
+
+
+def server_error(request):
+    """The 500 page, rendered without context processors: they may be what failed."""
+    return render(None, "500.html", {"site_name": settings.SITE_NAME}, status=500)
+
+
+handler500 = server_error

@@ -1,0 +1,100 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import Article, Tag
+
+pytestmark = pytest.mark.django_db
+
+DEMO = Path(__file__).resolve().parent.parent / "articles" / "demo"
+DEMO_FILE = DEMO / "a-new-stage-of-kazakh-uzbek-relations.txt"
+
+
+def test_demo_file_is_the_clients_seed_unchanged():
+    seed = Path(__file__).resolve().parents[2] / "shared" / "seed" / DEMO_FILE.name
+    if not seed.exists():
+        pytest.skip("the shared seed folder is not beside this checkout")
+    assert DEMO_FILE.read_bytes() == seed.read_bytes()
+
+
+def test_import_keeps_the_title_exactly_and_makes_subheadings():
+    call_command("import_article", str(DEMO_FILE))
+    article = Article.objects.get()
+    # The client's title starts with a Cyrillic capital A (U+0410); it is kept as it is.
+    assert article.title == "\u0410 new stage of Kazakh-Uzbek relations"
+    assert article.slug == "a-new-stage-of-kazakh-uzbek-relations"
+    assert article in Article.objects.published()
+    assert article.body.count("<h2>") == 2
+    assert (
+        "<h2>The economies of Kazakhstan and Uzbekistan do not compete but complement each "
+        "other</h2>" in article.body
+    )
+    assert (
+        "<h2>A new step towards strengthening strategic partnership for the sake of regional "
+        "stability and security</h2>" in article.body
+    )
+    assert "<p>At the talks in a narrow format, Kassym-Jomart Tokayev stressed" in article.body
+    assert "the more stable the situation in our region will be”.</p>" in article.body
+
+
+def test_import_drops_the_trailing_cookie_banner():
+    call_command("import_article", str(DEMO_FILE))
+    body = Article.objects.get().body
+    assert "cookie" not in body.lower()
+    assert "opt-out" not in body
+    assert body.endswith("where the roles and interests of large states are divorced.</p>")
+
+
+def test_import_escapes_markup_in_the_text(tmp_path):
+    path = tmp_path / "markup.txt"
+    path.write_text("Title\n\n<script>alert(1)</script> is not a tag here.\n", encoding="utf-8")
+    call_command("import_article", str(path))
+    assert "<script>" not in Article.objects.get().body
+
+
+def test_importing_again_updates_instead_of_duplicating():
+    call_command("import_article", str(DEMO_FILE))
+    call_command("import_article", str(DEMO_FILE))
+    assert Article.objects.count() == 1
+
+
+def test_load_demo_is_idempotent_and_tags_the_article():
+    call_command("load_demo")
+    first = Article.objects.get()
+    call_command("load_demo")
+    article = Article.objects.get()
+    assert article.updated_at == first.updated_at
+    assert sorted(article.tags.values_list("name", flat=True)) == [
+        "Central Asia",
+        "Diplomacy",
+        "Kazakhstan",
+        "Uzbekistan",
+    ]
+    assert article.author.name == "Newsroom"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"  \n\n \n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        ("Caf\u00e9 society\n\nA paragraph.\n".encode("latin-1"), "not UTF-8"),
+        (b"Just a title\n", "at least one paragraph"),
+        (b"Title\n\n\x1b[31mred\x1b[0m text.\n", "control characters"),
+        ("T" * 301 + "\n\nText.\n", "too long"),
+    ],
+)
+def test_bad_files_are_refused_and_nothing_is_written(tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(CommandError, match=message):
+        call_command("import_article", str(path), "--tag", "Ghost")
+    assert Article.objects.count() == 0
+    assert Tag.objects.count() == 0
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("import_article", str(tmp_path / "nope.txt"))

@@ -1,0 +1,110 @@
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertTemplateUsed
+
+from articles.views import PAGE_SIZE
+from newsportal.urls import server_error
+from tests.factories import make_article, make_author, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def newsroom():
+    """A tag and an author with more articles than one page holds, each with several tags."""
+    tag, author = make_tag("Diplomacy", slug="diplomacy"), make_author("Aigerim Sadykova")
+    extra = [make_tag(), make_tag()]
+    articles = [make_article(tags=[tag, *extra], author=author) for _ in range(PAGE_SIZE + 5)]
+    return {"tag": tag, "author": author, "articles": articles}
+
+
+def test_front_page_lists_newest_first_with_byline_and_tags(client, newsroom):
+    newest = newsroom["articles"][0]
+    response = client.get(reverse("articles:home"))
+    assert response.context["articles"][0] == newest
+    assertContains(response, newest.title)
+    assertContains(response, "Aigerim Sadykova")
+    assertContains(response, 'href="/tags/', count=None)
+    assertContains(response, f'datetime="{newest.published_at.isoformat()}"')
+
+
+def test_front_page_second_page_holds_the_rest(client, newsroom):
+    response = client.get(reverse("articles:home"), {"page": 2})
+    assert len(response.context["articles"]) == 5
+    assertContains(response, 'rel="prev"')
+
+
+def test_article_page_renders_title_body_and_tags(client, newsroom):
+    article = newsroom["articles"][0]
+    response = client.get(article.get_absolute_url())
+    assertTemplateUsed(response, "articles/article_detail.html")
+    assertContains(response, f"<h1>{article.title}</h1>", html=True)
+    assertContains(response, "<p>Body text.</p>", html=True)
+    assertContains(response, 'href="/tags/diplomacy/"')
+    assertContains(response, "<h1>", count=1)
+
+
+def test_tag_page_lists_its_articles(client, newsroom):
+    make_article("Elsewhere")
+    response = client.get(newsroom["tag"].get_absolute_url())
+    assertContains(response, "<h1>Diplomacy</h1>", html=True)
+    assert len(response.context["articles"]) == PAGE_SIZE
+    assert "Elsewhere" not in response.content.decode()
+
+
+def test_author_page_lists_their_articles(client, newsroom):
+    response = client.get(newsroom["author"].get_absolute_url())
+    assertContains(response, "<h1>Aigerim Sadykova</h1>", html=True)
+    assert len(response.context["articles"]) == PAGE_SIZE
+
+
+@pytest.mark.parametrize(
+    ("name", "budget"),
+    [("home", 3), ("article", 2), ("tag", 4), ("author", 4)],
+)
+def test_pages_keep_their_query_budget(
+    client, newsroom, django_assert_max_num_queries, name, budget
+):
+    """Counts do not grow with the number of articles, tags or authors (no N+1)."""
+    args = {
+        "home": [],
+        "article": [newsroom["articles"][0].slug],
+        "tag": [newsroom["tag"].slug],
+        "author": [newsroom["author"].slug],
+    }[name]
+    with django_assert_max_num_queries(budget):
+        response = client.get(reverse(f"articles:{name}", args=args))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?page=abc",
+        "/?page=999999",
+        "/?page=0",
+        "/?page=-1",
+        "/?page=1.5",
+        "/?page=%00",
+        "/articles/no-such-article/",
+        "/articles/" + "a" * 2000 + "/",
+        "/articles/привет-мир/",
+        "/articles/%F0%9F%92%A5/",
+        "/articles/%ff%fe/",
+        "/tags/no-such-tag/",
+        "/tags/diplomacy/?page=abc",
+        "/tags/diplomacy/?page=99",
+        "/authors/nobody/",
+        "/no/such/page/",
+    ],
+)
+def test_malformed_urls_get_a_styled_404(client, newsroom, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assertContains(response, "Go to the front page", status_code=404)
+
+
+def test_server_error_page_links_back_without_context_processors(rf):
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert b"Go to the front page" in response.content
