@@ -59,12 +59,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "newsportal.consent",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsportal.consent.middleware.ConsentMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -87,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsportal.context_processors.site",
+                "newsportal.consent.context_processors.consent",
             ],
         },
     },
@@ -170,6 +173,18 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     # Only behind a proxy that sets this header itself: clients could otherwise forge it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Cookie consent (newsportal/consent). The decision lives in a signed, HttpOnly, SameSite=Lax
+# cookie and, as proof, in PostgreSQL.
+CONSENT_COOKIE_NAME = "consent"
+CONSENT_MAX_AGE = int(os.environ.get("CONSENT_MAX_AGE_DAYS", "180")) * 24 * 3600
+CONSENT_COOKIE_SECURE = HTTPS
+CONSENT_RETENTION_DAYS = int(os.environ.get("CONSENT_RETENTION_DAYS", "1095"))
+# Other processes learn of a policy edit within this time when the cache is per process (locmem).
+CONSENT_POLICY_CACHE_SECONDS = 60
+# Optional third-party measurement, loaded only after consent.
+ANALYTICS_SCRIPT_URL = os.environ.get("ANALYTICS_SCRIPT_URL", "")
+GOOGLE_TAG_ID = os.environ.get("GOOGLE_TAG_ID", "")
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ admin.site.site_title = "Newsroom admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("newsportal.consent.urls")),
     path("", include("articles.urls")),
 ]
 

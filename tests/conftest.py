@@ -1,4 +1,7 @@
 import pytest
+from django.core.cache import cache
+
+from newsportal.consent.policy import current_policy
 
 
 @pytest.fixture(autouse=True)
@@ -8,6 +11,20 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache, as a freshly started process does."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def warm_policy(db):
+    """The cookie-policy snapshot as a running process holds it after its first request."""
+    return current_policy()
 
 
 @pytest.fixture

@@ -63,7 +63,7 @@ def test_author_page_lists_their_articles(client, newsroom):
     [("home", 3), ("article", 2), ("tag", 4), ("author", 4)],
 )
 def test_pages_keep_their_query_budget(
-    client, newsroom, django_assert_max_num_queries, name, budget
+    client, newsroom, warm_policy, django_assert_max_num_queries, name, budget
 ):
     """Counts do not grow with the number of articles, tags or authors (no N+1)."""
     args = {

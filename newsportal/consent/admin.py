@@ -1,0 +1,127 @@
+import csv
+import json
+
+from django.contrib import admin
+from django.db.models import Count
+from django.http import StreamingHttpResponse
+
+from newsportal.consent.models import (
+    ConsentEvent,
+    ConsentRecord,
+    Cookie,
+    CookieCategory,
+    CookiePolicy,
+)
+
+
+@admin.register(CookiePolicy)
+class CookiePolicyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "published_at"]
+    readonly_fields = ["version", "published_at"]
+    save_as = True  # "Save as new": publish a new version, which asks every visitor again
+
+    def get_changeform_initial_data(self, request):
+        latest = CookiePolicy.objects.first()
+        if latest is None:
+            return {}
+        return {"banner_text": latest.banner_text, "policy_text": latest.policy_text}
+
+
+class CookieInline(admin.TabularInline):
+    model = Cookie
+    extra = 1
+
+
+@admin.register(CookieCategory)
+class CookieCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "is_necessary", "order"]
+    list_editable = ["order"]
+    prepopulated_fields = {"key": ["name"]}
+    inlines = [CookieInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Proof is not edited: no adding, changing or deleting through the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ConsentEventInline(admin.TabularInline):
+    model = ConsentEvent
+    fields = ["created_at", "action", "choices", "policy_version", "client_ip_prefix"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(ReadOnlyAdmin):
+    list_display = ["public_id", "policy_version", "choices", "created_at", "updated_at"]
+    list_filter = ["policy_version", "updated_at"]
+    search_fields = ["=public_id"]
+    date_hierarchy = "updated_at"
+    inlines = [ConsentEventInline]
+
+
+class Echo:
+    """A file-like object for csv.writer that hands each line back instead of storing it."""
+
+    def write(self, value):
+        return value
+
+
+CSV_HEADER = [
+    "event_id", "record_id", "created_at", "action", "choices",
+    "policy_version", "client_ip_prefix", "user_agent_family",
+]  # fmt: skip
+
+
+@admin.register(ConsentEvent)
+class ConsentEventAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at", "record", "action", "choices", "policy_version",
+        "client_ip_prefix", "user_agent_family",
+    ]  # fmt: skip
+    list_filter = ["action", "policy_version", "user_agent_family", "created_at"]
+    list_select_related = ["record"]
+    search_fields = ["=record__public_id"]
+    date_hierarchy = "created_at"
+    actions = ["export_csv"]
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        cl = getattr(response, "context_data", {}).get("cl")
+        if cl is not None:
+            counts = cl.queryset.order_by().values("action").annotate(n=Count("id"))
+            labels = dict(ConsentEvent.Action.choices)
+            response.context_data["decision_counts"] = [
+                (labels.get(row["action"], row["action"]), row["n"]) for row in counts
+            ]
+        return response
+
+    @admin.action(description="Export selected events as CSV (for a regulator)")
+    def export_csv(self, request, queryset):
+        writer = csv.writer(Echo())
+
+        def rows():
+            yield writer.writerow(CSV_HEADER)
+            for e in queryset.select_related("record").order_by("created_at", "id").iterator():
+                yield writer.writerow([
+                    e.pk, e.record.public_id, e.created_at.isoformat(), e.action,
+                    json.dumps(e.choices), e.policy_version,
+                    e.client_ip_prefix, e.user_agent_family,
+                ])  # fmt: skip
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="consent-events.csv"'
+        return response

@@ -1,0 +1,113 @@
+import uuid
+
+from django.db import models
+from django.db.models import Max
+
+
+class CookiePolicy(models.Model):
+    """One published version of the cookie policy. A new version asks every visitor again."""
+
+    version = models.PositiveIntegerField(
+        unique=True, editable=False, help_text="Given automatically: one more than the last."
+    )
+    banner_text = models.TextField(
+        help_text="Shown in the banner until a visitor decides. Say what the cookies are for."
+    )
+    policy_text = models.TextField(
+        help_text="The full text of the cookie page. Blank lines split paragraphs."
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name_plural = "cookie policies"
+
+    def __str__(self):
+        return f"Cookie policy v{self.version}"
+
+    def save(self, *args, **kwargs):
+        if self.version is None:
+            self.version = (CookiePolicy.objects.aggregate(v=Max("version"))["v"] or 0) + 1
+        super().save(*args, **kwargs)
+
+
+class CookieCategory(models.Model):
+    key = models.SlugField(
+        max_length=40,
+        unique=True,
+        help_text="Used in templates, e.g. analytics: {% if consent.analytics %}",
+    )
+    name = models.CharField(max_length=80)
+    description = models.TextField(help_text="What these cookies do for the visitor or for us.")
+    is_necessary = models.BooleanField(
+        default=False, help_text="Strictly necessary: always on, needs no consent."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "key"]
+        verbose_name_plural = "cookie categories"
+
+    def __str__(self):
+        return self.name
+
+
+class Cookie(models.Model):
+    category = models.ForeignKey(CookieCategory, on_delete=models.CASCADE, related_name="cookies")
+    name = models.CharField(
+        max_length=100, help_text="Exact name, or a prefix ending in * (e.g. _ga_*)."
+    )
+    purpose = models.CharField(max_length=300)
+    duration = models.CharField(max_length=60, help_text="e.g. 180 days, or Session")
+    provider = models.CharField(max_length=100, default="This site")
+    domain = models.CharField(
+        max_length=100, blank=True, help_text="Domain the cookie is set on, if not this host only."
+    )
+
+    class Meta:
+        ordering = ["category", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ConsentRecord(models.Model):
+    """A visitor's current decision, named by a random id kept in their signed cookie."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    choices = models.JSONField(help_text="Granted or not, per optional category key.")
+    policy_version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return str(self.public_id)
+
+
+class ConsentEvent(models.Model):
+    """One decision, as it was made. Append-only: the database refuses updates."""
+
+    class Action(models.TextChoices):
+        ACCEPT = "accept", "Accept all"
+        DECLINE = "decline", "Decline"
+        CHOOSE = "choose", "Choose"
+
+    record = models.ForeignKey(ConsentRecord, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=10, choices=Action)
+    choices = models.JSONField()
+    policy_version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    client_ip_prefix = models.CharField(
+        max_length=50, blank=True, help_text="The client network, never the full address."
+    )
+    user_agent_family = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["action", "created_at"], name="consent_event_action_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} (policy v{self.policy_version})"

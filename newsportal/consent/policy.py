@@ -1,0 +1,83 @@
+"""The current cookie policy as a small immutable snapshot, cached so pages never query for it."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+CACHE_KEY = "consent:policy:v1"
+
+
+@dataclass(frozen=True)
+class CookieInfo:
+    name: str
+    purpose: str
+    duration: str
+    provider: str
+    domain: str
+
+    @property
+    def is_prefix(self) -> bool:
+        return self.name.endswith("*")
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    name: str
+    description: str
+    is_necessary: bool
+    cookies: tuple[CookieInfo, ...]
+
+
+@dataclass(frozen=True)
+class PolicySnapshot:
+    version: int
+    banner_text: str
+    policy_text: str
+    categories: tuple[Category, ...]
+
+    @property
+    def optional_keys(self) -> frozenset[str]:
+        """The categories a visitor may accept or decline."""
+        return frozenset(c.key for c in self.categories if not c.is_necessary)
+
+    @property
+    def optional_categories(self) -> tuple[Category, ...]:
+        return tuple(c for c in self.categories if not c.is_necessary)
+
+
+def load_policy() -> PolicySnapshot:
+    """Read the newest policy and every category from the database (two or three queries)."""
+    from newsportal.consent.models import CookieCategory, CookiePolicy
+
+    policy = CookiePolicy.objects.first()
+    categories = tuple(
+        Category(
+            key=c.key,
+            name=c.name,
+            description=c.description,
+            is_necessary=c.is_necessary,
+            cookies=tuple(
+                CookieInfo(k.name, k.purpose, k.duration, k.provider, k.domain)
+                for k in c.cookies.all()
+            ),
+        )
+        for c in CookieCategory.objects.prefetch_related("cookies")
+    )
+    if policy is None:
+        return PolicySnapshot(0, "This site uses cookies.", "", categories)
+    return PolicySnapshot(policy.version, policy.banner_text, policy.policy_text, categories)
+
+
+def current_policy() -> PolicySnapshot:
+    snapshot = cache.get(CACHE_KEY)
+    if snapshot is None:
+        snapshot = load_policy()
+        cache.set(CACHE_KEY, snapshot, settings.CONSENT_POLICY_CACHE_SECONDS)
+    return snapshot
+
+
+def forget_policy(**kwargs) -> None:
+    """Signal receiver: the policy, a category or a cookie changed."""
+    cache.delete(CACHE_KEY)

@@ -1,0 +1,99 @@
+"""What a visitor has decided, read from their signed cookie without touching the database."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from newsportal.consent.policy import PolicySnapshot, current_policy
+
+SALT = "newsportal.consent"
+
+
+@dataclass(frozen=True)
+class Consent:
+    """A visitor's consent for the current policy. `consent.analytics` is True when granted."""
+
+    policy: PolicySnapshot
+    decided: bool = False
+    granted: frozenset[str] = field(default_factory=frozenset)
+    record_id: str = ""
+    gpc: bool = False
+
+    def __getitem__(self, key):
+        # Templates look up `consent.<category key>` as an item first.
+        for category in self.policy.categories:
+            if category.key == key:
+                return category.is_necessary or key in self.granted
+        raise KeyError(key)
+
+    @property
+    def state(self) -> str:
+        if not self.decided:
+            return "undecided"
+        if not self.granted:
+            return "declined"
+        if self.granted >= self.policy.optional_keys:
+            return "accepted"
+        return "custom"
+
+    @property
+    def cache_key(self) -> str:
+        """Pages differ only by this, never by the rest of the Cookie header."""
+        return f"{self.state}:{'+'.join(sorted(self.granted))}" if self.decided else "undecided"
+
+
+def cookie_value(policy_version: int, record_id: str, granted) -> str:
+    return f"{policy_version}.{record_id}.{'+'.join(sorted(granted))}"
+
+
+def parse_cookie(request, *, max_age=None) -> tuple[int, str, frozenset[str]] | None:
+    """The (policy version, record id, granted keys) in a validly signed cookie, else None."""
+    raw = request.get_signed_cookie(
+        settings.CONSENT_COOKIE_NAME, default=None, salt=SALT, max_age=max_age
+    )
+    if raw is None:
+        return None
+    try:
+        version, record_id, granted = raw.split(".", 2)
+        return int(version), record_id, frozenset(filter(None, granted.split("+")))
+    except ValueError:
+        return None
+
+
+def read_consent(request) -> Consent:
+    policy = current_policy()
+    gpc = request.headers.get("Sec-GPC", "").strip() == "1"
+    parsed = parse_cookie(request, max_age=settings.CONSENT_MAX_AGE)
+    if parsed is not None and parsed[0] == policy.version:
+        _, record_id, granted = parsed
+        return Consent(policy, True, granted & policy.optional_keys, record_id, gpc)
+    # Global Privacy Control counts as a decline of everything optional, without a record.
+    return Consent(policy, decided=gpc, gpc=gpc)
+
+
+def expire_declined_cookies(request, response, consent: Consent) -> None:
+    """Withdrawal really stops tracking: drop the first-party cookies of declined categories."""
+    for category in consent.policy.optional_categories:
+        if category.key in consent.granted:
+            continue
+        for cookie in category.cookies:
+            domain = cookie.domain or None
+            if cookie.is_prefix:
+                prefix = cookie.name[:-1]
+                for name in request.COOKIES:
+                    if name.startswith(prefix):
+                        response.delete_cookie(name, domain=domain)
+            else:
+                response.delete_cookie(cookie.name, domain=domain)
+
+
+def set_consent_cookie(response, consent: Consent) -> None:
+    response.set_signed_cookie(
+        settings.CONSENT_COOKIE_NAME,
+        cookie_value(consent.policy.version, consent.record_id, consent.granted),
+        salt=SALT,
+        max_age=settings.CONSENT_MAX_AGE,
+        secure=settings.CONSENT_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )

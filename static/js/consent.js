@@ -1,0 +1,51 @@
+// Progressive enhancement of the cookie-consent forms: without this file they post and redirect.
+// With it, the same form is sent in the background, the banner goes away without a reload, and
+// focus moves to the page's main content.
+(() => {
+  "use strict";
+
+  const describe = (result) =>
+    ({ accepted: "you accepted all cookies.", declined: "you declined all optional cookies." })[
+      result.state
+    ] || `you allowed: ${result.granted.join(", ")}.`;
+
+  const send = async (form, submitter) => {
+    const data = new FormData(form);
+    data.set(submitter.name, submitter.value);
+    const response = await fetch(form.action, {
+      method: "POST",
+      body: data,
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+    const result = await response.json();
+    if (!response.ok || !result.saved) throw new Error("not saved");
+    return result;
+  };
+
+  document.addEventListener("submit", async (event) => {
+    const form = event.target;
+    const submitter = event.submitter;
+    if (!form.matches("form[data-consent-form]") || !submitter || !window.fetch) return;
+    event.preventDefault();
+    const region = form.closest("[data-consent-region]");
+    const status = region && region.querySelector("[data-consent-status]");
+    try {
+      const result = await send(form, submitter);
+      document.dispatchEvent(new CustomEvent("consent:changed", { detail: result }));
+      const message = `Saved: ${describe(result)}`;
+      for (const current of document.querySelectorAll("[data-consent-current]")) {
+        current.textContent = message;
+      }
+      const banner = document.querySelector("[data-consent-banner]");
+      if (banner && banner.contains(form)) {
+        banner.remove();
+        document.getElementById("main").focus();
+      } else if (status) {
+        status.textContent = message;
+      }
+    } catch {
+      if (status) status.textContent = "Your choice could not be saved. Please try again.";
+    }
+  });
+})();
