@@ -21,7 +21,7 @@ RUN_ENV = DEBUG=false HTTPS=false PORT=$(PORT) \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
 
-.PHONY: help run test lint format stopdb clean
+.PHONY: help run test lint format stopdb clean chromium
 help:
 	@echo "make run    install, start the database, migrate, load the demo and serve on :$(PORT)"
 	@echo "make test   install and run the whole test suite (lint and migrations checked too)"
@@ -50,7 +50,20 @@ run: $(STAMP) var/secret_key
 	@echo
 	@$(RUN_ENV) exec $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
-test: $(STAMP)
+# The browser tests drive the system Chromium. Install it where we can (root with apt-get, as in
+# CI); elsewhere the browser tests are skipped with a printed reason.
+chromium:
+	@if [ -z "$$CHROMIUM_PATH" ] && ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Chromium for the browser tests (apt-get, about a minute)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "NOTE: Chromium is missing and cannot be installed here (needs root and apt-get);"; \
+	    echo "      the browser tests will be skipped. Set CHROMIUM_PATH to use another Chromium."; \
+	  fi; \
+	fi
+
+test: $(STAMP) chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run

@@ -1,0 +1,43 @@
+"""Playwright on the system Chromium against pytest-django's live server."""
+
+import importlib
+import os
+import shutil
+
+import pytest
+from django.apps import apps
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls in tests are still
+# synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROME_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--no-default-browser-check",
+]  # fmt: skip
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.path.exists(CHROMIUM):
+        return
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (make test installs it as root)")
+    for item in items:
+        if "browser" in str(item.path):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROME_ARGS}
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    """The live site with the shipped cookie policy (transactional tests empty the tables)."""
+    from newsportal.consent.models import CookiePolicy
+
+    if not CookiePolicy.objects.exists():
+        migration = importlib.import_module("newsportal.consent.migrations.0002_default_policy")
+        migration.create(apps, None)
+    return live_server

@@ -1,0 +1,126 @@
+"""The cookie banner in a real browser: with and without JavaScript, by mouse and by keyboard."""
+
+import pytest
+from playwright.sync_api import expect
+
+from newsportal.consent.models import ConsentEvent, ConsentRecord
+from tests.browser.helpers import axe_violations, layout_shift
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def article(site):
+    return make_article("A story to read", body="<p>Words.</p>" * 30)
+
+
+def banner(page):
+    return page.get_by_role("region", name="Your choice about cookies")
+
+
+def test_first_visit_shows_the_banner_without_shifting_the_layout(page, site, article):
+    page.goto(site.url + article.get_absolute_url())
+    expect(banner(page)).to_be_visible()
+    for name in ["Accept all", "Decline"]:
+        expect(banner(page).get_by_role("button", name=name)).to_be_visible()
+    expect(banner(page).get_by_text("Choose", exact=True)).to_be_visible()
+    assert layout_shift(page) == 0
+
+
+def test_the_three_choices_are_the_same_size(page, site, article):
+    page.goto(site.url + "/")
+    boxes = [
+        banner(page).get_by_role("button", name="Accept all").bounding_box(),
+        banner(page).get_by_role("button", name="Decline").bounding_box(),
+        banner(page).get_by_text("Choose", exact=True).bounding_box(),
+    ]
+    assert len({(round(b["width"]), round(b["height"])) for b in boxes}) == 1, boxes
+
+
+@pytest.mark.parametrize(("button", "choices"), [
+    ("Decline", {"analytics": False, "marketing": False}),
+    ("Accept all", {"analytics": True, "marketing": True}),
+])  # fmt: skip
+def test_a_decision_hides_the_banner_survives_a_reload_and_is_stored(
+    page, site, article, button, choices
+):
+    page.goto(site.url + article.get_absolute_url())
+    banner(page).get_by_role("button", name=button).click()
+    expect(banner(page)).to_have_count(0)
+    assert page.url.endswith(article.get_absolute_url())  # no navigation happened
+    expect(page.locator("#main")).to_be_focused()
+    page.reload()
+    expect(banner(page)).to_have_count(0)
+    assert ConsentRecord.objects.get().choices == choices
+
+
+def test_choose_then_change_the_choice_on_the_cookie_page(page, site, article):
+    page.goto(site.url + "/")
+    banner(page).get_by_text("Choose", exact=True).click()
+    banner(page).get_by_label("Analytics").check()
+    banner(page).get_by_role("button", name="Save my choices").click()
+    expect(banner(page)).to_have_count(0)
+    assert ConsentRecord.objects.get().choices == {"analytics": True, "marketing": False}
+
+    page.get_by_role("link", name="Cookie settings").click()
+    expect(page.get_by_text("You allowed: Analytics")).to_be_visible()
+    page.get_by_role("button", name="Decline").click()
+    expect(page.get_by_role("status")).to_contain_text("you declined all optional cookies")
+    assert ConsentRecord.objects.get().choices == {"analytics": False, "marketing": False}
+    assert ConsentEvent.objects.count() == 2
+
+
+def test_the_whole_flow_with_the_keyboard_alone(page, site, article):
+    page.goto(site.url + article.get_absolute_url())
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(banner(page).get_by_role("link", name="Read the cookie policy")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(banner(page).get_by_role("button", name="Accept all")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(banner(page).get_by_role("button", name="Decline")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # opens "Choose"
+    page.keyboard.press("Tab")  # the necessary box is disabled: straight to Analytics
+    expect(banner(page).get_by_label("Analytics")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    expect(banner(page).get_by_label("Marketing")).to_be_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(banner(page)).to_have_count(0)
+    assert ConsentRecord.objects.get().choices == {"analytics": False, "marketing": True}
+
+
+def test_everything_works_with_javascript_disabled(browser, site, article):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site.url + article.get_absolute_url())
+    banner(page).get_by_role("button", name="Decline").click()
+    page.wait_for_load_state()
+    assert page.url == site.url + article.get_absolute_url()  # sent back where they were
+    expect(banner(page)).to_have_count(0)
+    page.goto(site.url + "/cookies/")
+    expect(page.get_by_text("You declined all optional cookies.")).to_be_visible()
+    page.get_by_role("button", name="Accept all").click()
+    expect(page.get_by_text("You accepted all cookies.")).to_be_visible()
+    assert ConsentEvent.objects.count() == 2
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "article", "/cookies/"])
+def test_axe_finds_no_violations_with_the_banner_open(page, site, article, path):
+    page.goto(site.url + (article.get_absolute_url() if path == "article" else path))
+    if path != "/cookies/":
+        expect(banner(page)).to_be_visible()
+        banner(page).get_by_text("Choose", exact=True).click()
+    assert axe_violations(page) == ""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_contrast_problems_in_either_colour_scheme(page, site, article, scheme):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(site.url + article.get_absolute_url())
+    assert axe_violations(page) == ""
