@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -51,9 +53,27 @@ class ArticleQuerySet(models.QuerySet):
         """The one definition of what readers may see: published, and not scheduled for later."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def for_reading(self):
+        """Published articles with their author and tags, without the search vector."""
+        return (
+            self.published()
+            .select_related("author")
+            .prefetch_related("tags")
+            .defer("search_vector")
+        )
+
     def for_listing(self):
-        """Published articles with everything a list page renders, newest first."""
-        return self.published().select_related("author").prefetch_related("tags")
+        """What a list page renders: no body and no search vector, newest first."""
+        return self.for_reading().defer("body")
+
+    def next_publication_at(self):
+        """When the next scheduled article goes live, or None."""
+        return (
+            self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
 
 
 class Article(models.Model):
@@ -84,6 +104,14 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept current by PostgreSQL on every write: headline outweighs lead, lead outweighs text.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config="english")
+        + SearchVector("standfirst", weight="B", config="english")
+        + SearchVector("body", weight="C", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -94,6 +122,7 @@ class Article(models.Model):
             models.Index(
                 fields=["status", "-published_at", "-id"], name="article_status_published_idx"
             ),
+            GinIndex(fields=["search_vector"], name="article_search_idx"),
         ]
         constraints = [
             models.CheckConstraint(

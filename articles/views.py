@@ -1,7 +1,9 @@
 from django.shortcuts import get_object_or_404
+from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article, Author, Tag
+from articles.search import clean_query, search
 
 PAGE_SIZE = 20
 
@@ -9,15 +11,23 @@ PAGE_SIZE = 20
 class FrontPageView(ListView):
     """The latest published articles, newest first."""
 
-    queryset = Article.objects.for_listing()
     paginate_by = PAGE_SIZE
     context_object_name = "articles"
     template_name = "articles/front_page.html"
 
+    def get_queryset(self):
+        # Built per request: published() compares with the current time.
+        return Article.objects.for_listing()
+
 
 class ArticleDetailView(DetailView):
     def get_queryset(self):
-        return Article.objects.for_listing()
+        return Article.objects.for_reading()
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        response["Last-Modified"] = http_date(self.object.updated_at.timestamp())
+        return response
 
 
 class ArticlesOfView(ListView):
@@ -46,3 +56,18 @@ class AuthorView(ArticlesOfView):
     owner_model = Author
     owner_lookup = "author"
     template_name = "articles/author_detail.html"
+
+
+class SearchView(ListView):
+    """Full-text search over published articles, best match first, with highlighted snippets."""
+
+    paginate_by = PAGE_SIZE
+    context_object_name = "articles"
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = clean_query(self.request.GET.get("q", ""))
+        return search(self.query) if self.query else Article.objects.none()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)

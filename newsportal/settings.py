@@ -66,7 +66,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "newsportal.consent.middleware.ConsentMiddleware",
+    "newsportal.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -116,18 +118,36 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 def cache_from_url(url: str) -> dict:
-    """CACHE_URL: redis://host:6379/0 in production, locmem:// (the default) or dummy://."""
-    scheme = urlsplit(url).scheme
+    """CACHE_URL: redis://host:6379/0 (several machines), file:///path (several processes on one
+    machine), locmem:// (one process: the default) or dummy://."""
+    parts = urlsplit(url)
+    scheme = parts.scheme
     if scheme in {"redis", "rediss", "unix"}:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "file":
+        location = Path(parts.netloc + parts.path)
+        location = location if location.is_absolute() else BASE_DIR / location
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(location),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    fail(f"CACHE_URL scheme {scheme!r} is not supported (use redis://, locmem:// or dummy://).")
+    fail(
+        f"CACHE_URL scheme {scheme!r} is not supported (use redis://, file://, locmem://, dummy://)."
+    )
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+# Whole pages for anonymous readers (newsportal/pagecache.py). Edits drop them at once; the
+# lifetime only bounds memory. CDNs and browsers revalidate sooner, with ETags.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_CDN_SECONDS = int(os.environ.get("PAGE_CDN_SECONDS", "30"))
+PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/readyz", "/consent/")
+PAGE_CACHE_QUERY_PARAMETERS = {"page", "q"}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

@@ -3,10 +3,14 @@ from django.contrib import admin
 from django.shortcuts import render
 from django.urls import include, path
 
+from newsportal import health
+
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("", include("newsportal.consent.urls")),
     path("", include("articles.urls")),

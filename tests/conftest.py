@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 
+from newsportal import pagecache
 from newsportal.consent.policy import current_policy
 
 
@@ -22,8 +23,9 @@ def empty_cache():
 
 
 @pytest.fixture
-def warm_policy(db):
-    """The cookie-policy snapshot as a running process holds it after its first request."""
+def warm_caches(db):
+    """What a running site computes once and keeps: the cookie policy and the next publication."""
+    pagecache.seconds_until_next_publication(pagecache.generation())
     return current_policy()
 
 

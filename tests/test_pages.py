@@ -60,21 +60,26 @@ def test_author_page_lists_their_articles(client, newsroom):
 
 @pytest.mark.parametrize(
     ("name", "budget"),
-    [("home", 3), ("article", 2), ("tag", 4), ("author", 4)],
+    [("home", 4), ("article", 3), ("tag", 4), ("author", 4), ("search", 4)],
 )
 def test_pages_keep_their_query_budget(
-    client, newsroom, warm_policy, django_assert_max_num_queries, name, budget
+    client, newsroom, warm_caches, django_assert_max_num_queries, name, budget
 ):
-    """Counts do not grow with the number of articles, tags or authors (no N+1)."""
+    """Uncached pages stay within budget; counts do not grow with articles, tags or authors."""
     args = {
         "home": [],
         "article": [newsroom["articles"][0].slug],
         "tag": [newsroom["tag"].slug],
         "author": [newsroom["author"].slug],
+        "search": [],
     }[name]
+    url = reverse(f"articles:{name}", args=args) + ("?q=article" if name == "search" else "")
     with django_assert_max_num_queries(budget):
-        response = client.get(reverse(f"articles:{name}", args=args))
+        response = client.get(url)
     assert response.status_code == 200
+    assert response["X-Cache"] == "miss"
+    with django_assert_max_num_queries(0):
+        assert client.get(url)["X-Cache"] == "hit"
 
 
 @pytest.mark.parametrize(

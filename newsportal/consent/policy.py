@@ -79,5 +79,8 @@ def current_policy() -> PolicySnapshot:
 
 
 def forget_policy(**kwargs) -> None:
-    """Signal receiver: the policy, a category or a cookie changed."""
+    """Signal receiver: the policy, a category or a cookie changed, and so did every page."""
+    from newsportal.pagecache import invalidate
+
     cache.delete(CACHE_KEY)
+    invalidate()

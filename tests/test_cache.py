@@ -1,0 +1,231 @@
+"""The full-page cache: what it stores, what it never stores, and that edits show at once."""
+
+import socket
+import time
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.models import Article
+from newsportal.consent.models import CookiePolicy
+from tests.factories import make_article, make_author, make_tag
+
+pytestmark = pytest.mark.django_db
+
+SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+
+
+@pytest.fixture
+def story():
+    return make_article("Original headline", tags=[make_tag("Energy")], author=make_author("Dana"))
+
+
+def get_twice(client, url, **headers):
+    first, second = client.get(url, **headers), client.get(url, **headers)
+    return first, second
+
+
+def test_second_anonymous_request_is_a_hit_with_no_query(client, story, django_assert_num_queries):
+    first = client.get("/")
+    assert first["X-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get("/")
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+
+
+def test_cached_page_keeps_security_headers(client, story):
+    _, hit = get_twice(client, story.get_absolute_url())
+    assert hit["X-Frame-Options"] == "DENY"
+    assert hit["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_vary_on_consent_state_not_on_other_cookies(client, story):
+    client.get("/")
+    client.cookies["_ga"] = "GA1.1.42"  # an unrelated cookie: the same page
+    same = client.get("/")
+    assert same["X-Cache"] == "hit"
+    assertContains(same, 'id="consent-banner"')
+    client.post("/consent/", {"decision": "decline"}, **SAME_ORIGIN)
+    declined = client.get("/")
+    assert declined["X-Cache"] == "miss"
+    assertNotContains(declined, 'id="consent-banner"')
+    other_visitor = Client()
+    other_visitor.post("/consent/", {"decision": "decline"}, **SAME_ORIGIN)
+    assert other_visitor.get("/")["X-Cache"] == "hit"  # same state, shared page
+
+
+def test_public_pages_tell_caches_how_long_and_on_what_they_vary(client, story):
+    response = client.get(story.get_absolute_url())
+    control = response["Cache-Control"]
+    assert "public" in control and "s-maxage=" in control and "stale-while-revalidate=" in control
+    assert "Cookie" in response["Vary"] and "Sec-GPC" in response["Vary"]
+
+
+def test_conditional_get_answers_304(client, story):
+    response = client.get(story.get_absolute_url())
+    assert response["ETag"] and response["Last-Modified"]
+    again = client.get(story.get_absolute_url(), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+    since = client.get(story.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+    assert since.status_code == 304
+
+
+def test_signed_in_editors_are_never_served_or_stored(staff_client, story):
+    response = staff_client.get("/")
+    assert "X-Cache" not in response
+    assert "private" in response["Cache-Control"]
+    assert Client().get("/")["X-Cache"] == "miss"  # nothing was stored for the editor
+
+
+@pytest.mark.parametrize("url", ["/no/such/page/", "/?utm_source=spam", "/?page=abc"])
+def test_errors_and_unknown_parameters_are_not_stored(client, story, url):
+    client.get(url)
+    assert client.get(url).get("X-Cache") != "hit"
+
+
+def test_a_response_that_sets_a_cookie_is_not_stored(rf):
+    from django.http import HttpResponse
+
+    from newsportal.pagecache import PageCacheMiddleware
+
+    def view(request):
+        response = HttpResponse("a page")
+        response.set_cookie("x", "1")
+        return response
+
+    request = rf.get("/")
+    request.consent = mock.Mock(cache_key="undecided")
+    middleware = PageCacheMiddleware(view)
+    middleware(request)
+    assert middleware(request)["X-Cache"] == "miss"
+
+
+# Invalidation
+
+
+def test_editing_an_article_updates_every_cached_page_at_once(client, story):
+    for url in ["/", story.get_absolute_url(), "/tags/" + story.tags.get().slug + "/"]:
+        client.get(url)
+    story.title = "Corrected headline"
+    story.save()
+    for url in ["/", story.get_absolute_url(), "/tags/" + story.tags.get().slug + "/"]:
+        response = client.get(url)
+        assertContains(response, "Corrected headline")
+        assertNotContains(response, "Original headline")
+
+
+def test_unpublishing_or_deleting_removes_it_at_once(client, story):
+    other = make_article("Other story")
+    client.get("/")
+    client.get(story.get_absolute_url())
+    story.status = Article.Status.DRAFT
+    story.save()
+    assertNotContains(client.get("/"), "Original headline")
+    assert client.get(story.get_absolute_url()).status_code == 404
+    client.get(other.get_absolute_url())
+    other.delete()
+    assert client.get(other.get_absolute_url()).status_code == 404
+
+
+def test_editing_a_tag_or_an_author_updates_the_article_page(client, story):
+    client.get(story.get_absolute_url())
+    tag, author = story.tags.get(), story.author
+    tag.name, author.name = "Power", "Dana K."
+    tag.save()
+    author.save()
+    response = client.get(story.get_absolute_url())
+    assertContains(response, "Power")
+    assertContains(response, "Dana K.")
+
+
+def test_retagging_updates_the_page(client, story):
+    client.get(story.get_absolute_url())
+    story.tags.add(make_tag("Climate"))
+    assertContains(client.get(story.get_absolute_url()), "Climate")
+
+
+def test_a_new_cookie_policy_shows_at_once(client, story):
+    client.get("/")
+    CookiePolicy.objects.create(banner_text="Brand new banner.", policy_text="Policy.")
+    assertContains(client.get("/"), "Brand new banner.")
+
+
+def test_a_scheduled_article_appears_on_cached_pages_when_its_time_comes(client, story):
+    scheduled = make_article("Embargoed story", published_at=timezone.now() + timedelta(minutes=2))
+    assertNotContains(client.get("/"), "Embargoed story")
+    assert client.get("/")["X-Cache"] == "hit"
+    later = timezone.now() + timedelta(minutes=2, seconds=1)
+    with (
+        mock.patch("django.utils.timezone.now", return_value=later),
+        mock.patch("time.time", return_value=later.timestamp()),
+    ):
+        response = client.get("/")
+        assertContains(response, "Embargoed story")
+        assert client.get(scheduled.get_absolute_url()).status_code == 200
+
+
+def test_no_page_is_kept_past_the_next_publication(client, story):
+    make_article("Soon", published_at=timezone.now() + timedelta(seconds=90))
+    with mock.patch.object(caches["default"], "set", wraps=caches["default"].set) as cache_set:
+        client.get("/")
+    stored_pages = [
+        call.args for call in cache_set.call_args_list if isinstance(call.args[1], tuple)
+    ]
+    assert len(stored_pages) == 1
+    assert 0 < stored_pages[0][2] <= 90
+
+
+# Health
+
+
+def test_healthz_answers_without_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.content == b"ok\n"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_readyz_checks_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert client.get("/readyz").status_code == 200
+
+
+def test_readyz_reports_503_when_the_database_is_down(client):
+    from django.db import DatabaseError
+
+    with mock.patch("newsportal.health.connection.cursor", side_effect=DatabaseError("gone")):
+        assert client.get("/readyz").status_code == 503
+
+
+# The same behaviour on Redis, the production backend
+
+
+def redis_answers() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.3).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not redis_answers(), reason="no Redis answers on 127.0.0.1:6379")
+def test_cache_and_invalidation_work_on_redis(client, story, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": f"test-{time.time_ns()}",
+        }
+    }
+    assert client.get(story.get_absolute_url())["X-Cache"] == "miss"
+    assert client.get(story.get_absolute_url())["X-Cache"] == "hit"
+    story.title = "Redis-fresh headline"
+    story.save()
+    assertContains(client.get(story.get_absolute_url()), "Redis-fresh headline")
+    caches["default"].clear()

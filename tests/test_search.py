@@ -1,0 +1,106 @@
+"""Full-text search: ranked, highlighted, current after every save, and unbreakable by input."""
+
+import pytest
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.models import Article
+from articles.search import MAX_QUERY_CHARS, clean_query
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def results(client, q, **params):
+    response = client.get("/search/", {"q": q, **params})
+    assert response.status_code == 200
+    return [a.title for a in response.context["articles"]]
+
+
+def test_title_outranks_standfirst_outranks_body(client):
+    make_article("Body", standfirst="Nothing", body="<p>The railway is long.</p>")
+    make_article("Railway news", standfirst="Nothing", body="<p>Other.</p>")
+    make_article("Lead", standfirst="A railway opens", body="<p>Other.</p>")
+    assert results(client, "railway") == ["Railway news", "Lead", "Body"]
+
+
+def test_stemming_finds_other_forms(client):
+    make_article("Presidents agreed", body="<p>They agreed on railways.</p>")
+    assert results(client, "railway agreement") == []  # "agreement" is another stem
+    assert results(client, "railway agree") == ["Presidents agreed"]
+
+
+def test_results_show_a_highlighted_snippet_without_other_markup(client):
+    make_article("Trade", body="<p>Mutual trade could rise to <strong>ten billion</strong>.</p>")
+    response = client.get("/search/", {"q": "billion"})
+    assertContains(response, "<mark>billion</mark>")
+    assertNotContains(response, "<strong>")
+
+
+def test_drafts_and_scheduled_articles_are_not_found(client):
+    make_article("Secret draft railway", status=Article.Status.DRAFT)
+    assert results(client, "railway") == []
+
+
+def test_the_index_follows_every_save(client):
+    article = make_article("Old words")
+    article.title = "Fresh vocabulary"
+    article.save()
+    assert results(client, "vocabulary") == ["Fresh vocabulary"]
+    assert results(client, "old") == []
+
+
+def test_websearch_syntax_works(client):
+    make_article("Kazakh railway")
+    make_article("Uzbek railway")
+    assert results(client, "railway -uzbek") == ["Kazakh railway"]
+    assert sorted(results(client, "kazakh or uzbek")) == ["Kazakh railway", "Uzbek railway"]
+    assert results(client, '"uzbek railway"') == ["Uzbek railway"]
+
+
+def test_cyrillic_queries_find_cyrillic_text(client):
+    make_article("Новый этап", body="<p>Казахстан и Узбекистан</p>")
+    assert results(client, "Узбекистан") == ["Новый этап"]
+
+
+def test_results_are_paginated_and_keep_the_query(client):
+    for n in range(25):
+        make_article(f"Railway {n}")
+    response = client.get("/search/", {"q": "railway"})
+    assert len(response.context["articles"]) == 20
+    assertContains(response, 'href="?q=railway&amp;page=2"')
+    assert len(results(client, "railway", page=2)) == 5
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "",
+        "   ",
+        "a" * 10_000,
+        "!!! ((( ))) ::: &&& |||",
+        '"unbalanced',
+        "'; DROP TABLE articles_article; --",
+        "<script>alert(1)</script>",
+        "nul\x00byte",
+        "\x1b[31mcolour\x07",
+        "the and of",  # only stop words
+        "\U0001d518\U0001d52b \U0001f684 railway",  # mathematical letters and an emoji
+        "\u049a\u0430\u0437\u0430\u049b\u0441\u0442\u0430\u043d O\u02bbzbekiston",
+    ],
+)
+def test_hostile_or_odd_queries_never_fail(client, q):
+    make_article("Railway")
+    response = client.get("/search/", {"q": q})
+    assert response.status_code == 200
+    assertNotContains(response, "<script>alert(1)</script>")
+
+
+def test_queries_are_capped_and_cleaned():
+    assert clean_query("a\x00b\tc") == "a b c"
+    assert len(clean_query("x" * 1000)) == MAX_QUERY_CHARS
+
+
+def test_empty_search_shows_the_form_only(client):
+    response = client.get("/search/")
+    assertContains(response, 'role="search"')
+    assertNotContains(response, "No articles match")
