@@ -22,10 +22,11 @@ RUN_ENV = DEBUG=false HTTPS=false PORT=$(PORT) \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
 
-.PHONY: help run test lint format stopdb clean chromium
+.PHONY: help run test bench lint format stopdb clean chromium
 help:
 	@echo "make run    install, start the database, migrate, load the demo and serve on :$(PORT)"
 	@echo "make test   install and run the whole test suite (lint and migrations checked too)"
+	@echo "make bench  serve 10,000 generated articles with gunicorn and measure them with wrk"
 	@echo "make lint | format | stopdb | clean"
 
 $(STAMP): pyproject.toml
@@ -69,6 +70,12 @@ test: $(STAMP) chromium
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Load figures for the README's Performance table (a few minutes; not part of make test).
+bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  apt-get install -y -qq wrk >/dev/null 2>&1; } || true
+	$(PY) tests/perf/bench.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -6,6 +8,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.html import sanitize
+
+SLUG_PLACEHOLDER = "__slug__"
+
+
+@functools.cache
+def _url_with_placeholder(name: str) -> str:
+    return reverse(name, args=[SLUG_PLACEHOLDER])
+
+
+def slug_url(name: str, slug: str) -> str:
+    """reverse(name, args=[slug]), resolved once per URL name: list pages link hundreds of times."""
+    return _url_with_placeholder(name).replace(SLUG_PLACEHOLDER, slug, 1)
 
 
 class Tag(models.Model):
@@ -22,7 +36,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:tag", args=[self.slug])
+        return slug_url("articles:tag", self.slug)
 
 
 class Author(models.Model):
@@ -45,7 +59,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", args=[self.slug])
+        return slug_url("articles:author", self.slug)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -142,4 +156,4 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:article", args=[self.slug])
+        return slug_url("articles:article", self.slug)

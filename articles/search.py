@@ -5,10 +5,12 @@ import re
 import nh3
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import F
+from django.db.models.functions import Left
 
 from articles.models import Article
 
 MAX_QUERY_CHARS = 200
+SNIPPET_SOURCE_CHARS = 3000
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -17,26 +19,45 @@ def clean_query(raw: str) -> str:
     return " ".join(CONTROL_CHARACTERS.sub(" ", raw).split())[:MAX_QUERY_CHARS]
 
 
+def websearch(text: str) -> SearchQuery:
+    return SearchQuery(text, search_type="websearch", config="english")
+
+
 def search(text: str):
     """Published articles matching `text` (web-search syntax: "phrases", or, -not), ranked."""
-    query = SearchQuery(text, search_type="websearch", config="english")
+    query = websearch(text)
     return (
         Article.objects.for_listing()
         .filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "-published_at", "-id")
+    )
+
+
+def add_snippets(articles, text: str) -> None:
+    """Set `article.snippet` on one page of results, in one query.
+
+    Asked for in the ranking query, PostgreSQL would build a headline for every match before
+    sorting; here it builds one for each article shown. ts_headline parses the whole text it is
+    given, so it is given the opening of each article, where news puts what matters.
+    """
+    snippets = dict(
+        Article.objects.filter(pk__in=[a.pk for a in articles])
         .annotate(
-            rank=SearchRank(F("search_vector"), query),
             snippet=SearchHeadline(
-                "body",
-                query,
+                Left("body", SNIPPET_SOURCE_CHARS),
+                websearch(text),
                 config="english",
                 start_sel="<mark>",
                 stop_sel="</mark>",
                 max_words=40,
                 min_words=20,
-            ),
+            )
         )
-        .order_by("-rank", "-published_at", "-id")
+        .values_list("pk", "snippet")
     )
+    for article in articles:
+        article.snippet = snippets.get(article.pk, "")
 
 
 def safe_snippet(snippet: str) -> str:

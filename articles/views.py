@@ -3,7 +3,7 @@ from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article, Author, Tag
-from articles.search import clean_query, search
+from articles.search import add_snippets, clean_query, search
 
 PAGE_SIZE = 20
 
@@ -70,4 +70,7 @@ class SearchView(ListView):
         return search(self.query) if self.query else Article.objects.none()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, **kwargs)
+        context = super().get_context_data(query=self.query, **kwargs)
+        if context["articles"]:
+            add_snippets(context["articles"], self.query)
+        return context

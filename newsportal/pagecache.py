@@ -62,7 +62,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self.is_anonymous_page_request(request):
+        if not settings.PAGE_CACHE_ENABLED or not self.is_anonymous_page_request(request):
             response = self.get_response(request)
             if (
                 request.method in ("GET", "HEAD")

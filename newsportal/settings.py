@@ -144,6 +144,7 @@ def cache_from_url(url: str) -> dict:
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
 # Whole pages for anonymous readers (newsportal/pagecache.py). Edits drop them at once; the
 # lifetime only bounds memory. CDNs and browsers revalidate sooner, with ETags.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)  # off only to measure uncached pages
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CDN_SECONDS = int(os.environ.get("PAGE_CDN_SECONDS", "30"))
 PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/readyz", "/consent/")

@@ -31,6 +31,6 @@ def warm_caches(db):
 
 @pytest.fixture
 def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("editor", "editor@example.com", "pw")
+    user = django_user_model.objects.create_superuser("editor", "editor@example.com", None)
     client.force_login(user)
     return client

@@ -1,0 +1,247 @@
+"""`make bench`: the portal under load, measured side by side in one run.
+
+Serves the portal with gunicorn and production settings from a database of its own (filled by
+`generate_articles`), drives it with wrk (or a small Python load generator when wrk is missing),
+and prints requests per second, p50/p99 latency and errors for each page, cached and uncached,
+as figures and as ratios to /healthz, the framework floor. Not a test: it asserts nothing.
+"""
+
+import gzip
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+BASE = f"http://127.0.0.1:{PORT}"
+DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+ARTICLES = int(os.environ.get("BENCH_ARTICLES", "10000"))
+PAGES = {
+    "front page": "/",
+    "article": "/articles/generated-00042/",
+    "tag page": "/tags/generated-tag-7/",
+    "search": "/search/?q=railway+harvest",
+}
+
+
+def bench_database_url() -> str:
+    """A database of its own on the same server, so the benchmark never touches the site's data."""
+    import dj_database_url
+    import psycopg2
+
+    base = os.environ.get("DATABASE_URL")
+    if not base:
+        sys.path.insert(0, str(ROOT))
+        from newsportal import localdb
+
+        base = localdb.database_url()
+    params = dj_database_url.parse(base)
+    connect = {
+        "dbname": params["NAME"],
+        "user": params["USER"],
+        "password": params["PASSWORD"],
+        "host": params["HOST"],
+        "port": params["PORT"] or None,
+        **params.get("OPTIONS", {}),  # the private server's socket directory comes as ?host=
+    }
+    connection = psycopg2.connect(**{k: v for k, v in connect.items() if v})
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = 'newsportal_bench'")
+        if cursor.fetchone() is None:
+            cursor.execute("CREATE DATABASE newsportal_bench")
+    connection.close()
+    if "?" in base:
+        path, query = base.split("?", 1)
+        return f"{path.rsplit('/', 1)[0]}/newsportal_bench?{query}"
+    return f"{base.rsplit('/', 1)[0]}/newsportal_bench"
+
+
+def environment(database_url: str, page_cache: bool) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "HTTPS": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "CACHE_URL": "file://var/bench-cache",
+        "PAGE_CACHE": "true" if page_cache else "false",
+        "PORT": str(PORT),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def manage(env, *args):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+class Server:
+    def __init__(self, env):
+        shutil.rmtree(ROOT / "var" / "bench-cache", ignore_errors=True)
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.process = subprocess.Popen(
+            [
+                str(gunicorn),
+                "-c",
+                "gunicorn.conf.py",
+                "--access-logfile",
+                "/dev/null",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(BASE + "/healthz", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit("bench: the server did not start")
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def parse_duration(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def run_wrk(url: str, seconds: int) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    latency = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)", out, re.M))
+    socket_errors = sum(map(int, re.findall(r"(?:connect|read|write|timeout) (\d+)", out)))
+    non_2xx = int((re.search(r"Non-2xx or 3xx responses: (\d+)", out) or [0, 0])[1])
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
+        "p50": parse_duration(latency["50"]),
+        "p99": parse_duration(latency["99"]),
+        "errors": socket_errors + non_2xx,
+    }
+
+
+def run_python(url: str, seconds: int) -> dict:
+    """A keep-alive load generator in threads, for machines without wrk (less precise)."""
+    import http.client
+
+    timings, errors, stop = [], [0], time.monotonic() + seconds
+    path = url.removeprefix(BASE)
+
+    def worker():
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+        while time.monotonic() < stop:
+            start = time.perf_counter()
+            try:
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+                if response.status >= 400:
+                    errors[0] += 1
+            except OSError:
+                errors[0] += 1
+                connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+            timings.append((time.perf_counter() - start) * 1000)
+
+    threads = [threading.Thread(target=worker) for _ in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    timings.sort()
+    return {
+        "rps": len(timings) / seconds,
+        "p50": timings[len(timings) // 2],
+        "p99": timings[int(len(timings) * 0.99)],
+        "errors": errors[0],
+    }
+
+
+def load(url: str, seconds: int = DURATION) -> dict:
+    return (run_wrk if shutil.which("wrk") else run_python)(url, seconds)
+
+
+def transfer_sizes() -> dict:
+    """Bytes an article page costs a first-time reader: HTML gzipped, CSS and JS as served (br)."""
+    html = urllib.request.urlopen(BASE + PAGES["article"]).read()
+    sizes = {"html": len(gzip.compress(html, 6))}
+    for kind, pattern in (
+        ("css", rb'href="(/static/[^"]+\.css)"'),
+        ("js", rb'src="(/static/[^"]+\.js)"'),
+    ):
+        sizes[kind] = 0
+        for asset in re.findall(pattern, html):
+            request = urllib.request.Request(
+                BASE + asset.decode(), headers={"Accept-Encoding": "br, gzip"}
+            )
+            sizes[kind] += len(urllib.request.urlopen(request).read())
+    return sizes
+
+
+def measure(database_url: str, page_cache: bool) -> dict:
+    server = Server(environment(database_url, page_cache))
+    try:
+        results = {}
+        for name, path in PAGES.items():
+            if page_cache:
+                load(BASE + path, 2)  # every worker stores the page first
+            results[name] = load(BASE + path)
+        results["floor"] = load(BASE + "/healthz")
+        sizes = transfer_sizes() if page_cache else None
+    finally:
+        server.stop()
+    return results, sizes
+
+
+def main():
+    database_url = bench_database_url()
+    env = environment(database_url, True)
+    print(f"bench: preparing {ARTICLES} articles in newsportal_bench ...", flush=True)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "generate_articles", "--articles", str(ARTICLES))
+    manage(env, "collectstatic", "--noinput", "-v0")
+    generator = "wrk" if shutil.which("wrk") else "python threads (install wrk for better figures)"
+    print(
+        f"bench: {CONNECTIONS} connections, {DURATION}s a page, load from {generator}\n", flush=True
+    )
+    cached, sizes = measure(database_url, page_cache=True)
+    uncached, _ = measure(database_url, page_cache=False)
+
+    floor = (cached["floor"]["rps"] + uncached["floor"]["rps"]) / 2
+    print(f"{'page':<22}{'req/s':>9}{'x floor':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    rows = [("/healthz (floor)", cached["floor"])]
+    for name in PAGES:
+        rows += [(f"{name}, cached", cached[name]), (f"{name}, uncached", uncached[name])]
+    for label, r in rows:
+        print(
+            f"{label:<22}{r['rps']:>9.0f}{r['rps'] / floor:>9.2f}"
+            f"{r['p50']:>9.1f}{r['p99']:>9.1f}{r['errors']:>8}"
+        )
+    total = sum(sizes.values())
+    print(
+        f"\narticle page transfer: HTML {sizes['html']} B (gzip) + CSS {sizes['css']} B"
+        f" + JS {sizes['js']} B (brotli) = {total / 1024:.1f} KiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
