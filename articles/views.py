@@ -1,9 +1,11 @@
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article, Author, Tag
 from articles.search import add_snippets, clean_query, search
+from newsportal.ratelimit import rate_limited
 
 PAGE_SIZE = 20
 
@@ -58,6 +60,7 @@ class AuthorView(ArticlesOfView):
     template_name = "articles/author_detail.html"
 
 
+@method_decorator(rate_limited("search"), name="dispatch")
 class SearchView(ListView):
     """Full-text search over published articles, best match first, with highlighted snippets."""
 

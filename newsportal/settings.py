@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,12 +60,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "axes",
     "newsportal.consent",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "newsportal.errors.ErrorPageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "newsportal.consent.middleware.ConsentMiddleware",
@@ -75,9 +79,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsportal.urls"
+# The admin's address; moving it off /admin/ keeps most scanners away.
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 WSGI_APPLICATION = "newsportal.wsgi.application"
 
 TEMPLATES = [
@@ -112,6 +119,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# When PostgreSQL is away, fail fast (a styled 503) instead of holding a worker.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     fail("DATABASE_URL must point at PostgreSQL (postgres://...); no other database is supported.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -147,8 +156,18 @@ CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)  # off only to measure uncached pages
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CDN_SECONDS = int(os.environ.get("PAGE_CDN_SECONDS", "30"))
-PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/readyz", "/consent/")
+PAGE_CACHE_EXCLUDED_PATHS = (f"/{ADMIN_URL}", "/healthz", "/readyz", "/consent/")
 PAGE_CACHE_QUERY_PARAMETERS = {"page", "q"}
+
+# Failed admin logins are throttled: after 5 failures for one user name or from one client, that
+# user name or client is locked out for an hour (django-axes, answering 429).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -191,6 +210,11 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Request bodies: forms here are small; uploads (admin images) are streamed to disk, not counted.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+# Rate limits per client network (requests a minute), answered with 429 beyond them.
+RATE_LIMITS = {"consent": 30, "search": 60}
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     # Only behind a proxy that sets this header itself: clients could otherwise forge it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -206,6 +230,31 @@ CONSENT_POLICY_CACHE_SECONDS = 60
 # Optional third-party measurement, loaded only after consent.
 ANALYTICS_SCRIPT_URL = os.environ.get("ANALYTICS_SCRIPT_URL", "")
 GOOGLE_TAG_ID = os.environ.get("GOOGLE_TAG_ID", "")
+
+# Content-Security-Policy: scripts, styles and everything else from this site only (no inline
+# script anywhere), plus the origins of the optional tags, which load only after consent.
+_optional_script_origins = [
+    f"{urlsplit(url).scheme}://{urlsplit(url).netloc}" for url in [ANALYTICS_SCRIPT_URL] if url
+] + (["https://www.googletagmanager.com"] if GOOGLE_TAG_ID else [])
+_optional_connect_origins = _optional_script_origins + (
+    ["https://*.google-analytics.com"] if GOOGLE_TAG_ID else []
+)
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, *_optional_script_origins],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *_optional_connect_origins],
+    "connect-src": [CSP.SELF, *_optional_connect_origins],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Powerful browser features the site never uses stay off (set in newsportal/errors.py).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
 
 LOGGING = {
     "version": 1,

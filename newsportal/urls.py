@@ -11,7 +11,7 @@ admin.site.site_title = "Newsroom admin"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("", include("newsportal.consent.urls")),
     path("", include("articles.urls")),
 ]

@@ -18,6 +18,7 @@ from newsportal.consent.state import (
     parse_cookie,
     set_consent_cookie,
 )
+from newsportal.ratelimit import rate_limited
 
 logger = logging.getLogger(__name__)
 
@@ -37,17 +38,18 @@ def safe_next(request, url: str) -> str:
 
 @require_POST
 @same_origin_required
+@rate_limited("consent")
 def decide(request):
     """Record Accept all, Decline or Choose, set the cookie, and go back (or answer JSON)."""
-    policy = load_policy()  # the database's version, not a cached one: this is the proof
-    form = DecisionForm(request.POST, policy=policy)
-    if not form.is_valid():
-        if wants_json(request):
-            return JsonResponse({"saved": False, "errors": form.errors}, status=400)
-        return render(request, "400.html", {"errors": form.errors}, status=400)
-    granted = form.granted()
-    decision = form.cleaned_data["decision"]
     try:
+        policy = load_policy()  # the database's version, not a cached one: this is the proof
+        form = DecisionForm(request.POST, policy=policy)
+        if not form.is_valid():
+            if wants_json(request):
+                return JsonResponse({"saved": False, "errors": form.errors}, status=400)
+            return render(request, "400.html", {"errors": form.errors}, status=400)
+        granted = form.granted()
+        decision = form.cleaned_data["decision"]
         record_id, changed = save_decision(request, policy, decision, granted)
     except DatabaseError:
         logger.exception("A consent decision could not be saved")

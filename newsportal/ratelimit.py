@@ -1,0 +1,38 @@
+"""Per-client request limits for the endpoints that cost the most, in fixed one-minute windows."""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+
+
+def rate_limited(scope: str):
+    """Answer 429 (with Retry-After) once a client exceeds RATE_LIMITS[scope] in a minute."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            now = time.time()
+            window = int(now // 60)
+            client = hashlib.blake2b(
+                request.META.get("REMOTE_ADDR", "").encode(), digest_size=8
+            ).hexdigest()
+            key = f"rate:{scope}:{client}:{window}"
+            cache.add(key, 0, 90)
+            try:
+                count = cache.incr(key)
+            except ValueError:  # evicted between add and incr: count this one only
+                count = 1
+            if count > settings.RATE_LIMITS[scope]:
+                response = render(request, "429.html", status=429)
+                response["Retry-After"] = str(60 - int(now % 60))
+                response["Cache-Control"] = "no-store"
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

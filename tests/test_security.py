@@ -1,0 +1,171 @@
+"""Hardening: headers, throttled logins, rate limits, size limits and styled error pages."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from newsportal.consent.models import ConsentRecord
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
+SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+
+
+@pytest.mark.parametrize("url", ["/", "/cookies/", "/search/?q=x", "/no/such/page/", "/healthz"])
+def test_every_response_carries_the_security_headers(client, url):
+    response = client.get(url)
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "object-src 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_hsts_and_https_redirect_in_production(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 63072000
+    assert client.get("/").status_code == 301
+    secure = client.get("/", secure=True)
+    assert secure["Strict-Transport-Security"].startswith("max-age=63072000")
+
+
+def test_the_admin_can_be_moved_by_a_setting():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         "from django.urls import reverse; print(reverse('admin:index'))"],
+        cwd=ROOT, env={**os.environ, "ADMIN_URL": "newsroom-desk"},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.stdout.strip().endswith("/newsroom-desk/")
+
+
+# Admin logins
+
+
+def attempt_login(client, username, password):
+    return client.post(
+        reverse("admin:login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR="198.51.100.7",
+    )
+
+
+def test_failed_logins_lock_out_the_user_name(django_user_model):
+    django_user_model.objects.create_superuser("chief", "c@example.com", "right-password-123")
+    statuses = [attempt_login(Client(), "chief", "wrong").status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]  # the form with an error, then the lockout
+    locked = attempt_login(Client(), "chief", "right-password-123")
+    assert locked.status_code == 429
+    assertContains(locked, "Too many requests", status_code=429)
+
+
+def test_failed_logins_lock_out_the_client(django_user_model):
+    client = Client()
+    for n in range(5):
+        attempt_login(client, f"guess{n}", "wrong")
+    assert attempt_login(client, "someone-else", "wrong").status_code == 429
+
+
+# Rate limits and sizes
+
+
+def test_consent_posts_are_rate_limited_per_client(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "consent": 3}
+    for _ in range(3):
+        visitor = Client()
+        assert visitor.post("/consent/", {"decision": "accept"}, **SAME_ORIGIN).status_code == 303
+    refused = Client().post("/consent/", {"decision": "accept"}, **SAME_ORIGIN)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) <= 60
+    assert ConsentRecord.objects.count() == 3
+
+
+def test_search_is_rate_limited_per_client(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": 2}
+    make_article("Railway")
+    statuses = [client.get("/search/", {"q": f"railway {n}"}).status_code for n in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_oversized_request_bodies_are_refused(client):
+    response = client.post(
+        "/consent/", {"decision": "accept", "next": "/", "padding": "x" * 600_000}, **SAME_ORIGIN
+    )
+    assert response.status_code == 400
+    assert ConsentRecord.objects.count() == 0
+
+
+# Error pages
+
+
+def assert_styled(response, status):
+    assert response.status_code == status
+    body = response.content.decode()
+    assert 'href="/"' in body and "<main" in body
+    for leak in ("Traceback", "SECRET_KEY", "psycopg2", 'File "'):
+        assert leak not in body
+
+
+def test_bad_host_gets_a_styled_400(client):
+    assert_styled(client.get("/", HTTP_HOST="evil.example"), 400)
+
+
+def test_forbidden_gets_a_styled_403(client):
+    assert_styled(client.post("/consent/", {"decision": "accept"}), 403)
+
+
+def test_unknown_page_gets_a_styled_404(client):
+    assert_styled(client.get("/nothing-here/"), 404)
+
+
+def test_wrong_method_gets_a_styled_405_with_allow(client):
+    response = client.get("/consent/")
+    assert_styled(response, 405)
+    assert response["Allow"] == "POST"
+
+
+def test_too_many_requests_gets_a_styled_429(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": 0}
+    assert_styled(client.get("/search/", {"q": "x"}), 429)
+
+
+def test_a_crash_gets_a_styled_500(client):
+    client.raise_request_exception = False
+    with mock.patch("articles.views.FrontPageView.get_queryset", side_effect=RuntimeError("boom")):
+        response = client.get("/")
+    assert_styled(response, 500)
+
+
+def test_database_outage_gets_a_styled_503_with_retry_after(client):
+    with mock.patch(
+        "articles.views.FrontPageView.get_queryset", side_effect=OperationalError("server closed")
+    ):
+        response = client.get("/")
+    assert_styled(response, 503)
+    assert response["Retry-After"] == "30"
+
+
+def test_cached_pages_are_served_while_the_database_is_down(client):
+    article = make_article("Still readable")
+    client.get(article.get_absolute_url())
+    with mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute", side_effect=OperationalError("down")
+    ):
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assertContains(response, "Still readable")
