@@ -1,0 +1,61 @@
+"""Backups restore every article, tag and consent event; every migration can be undone."""
+
+import psycopg2
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from newsportal import backup
+from newsportal.consent.models import ConsentEvent
+from tests.factories import make_article, make_tag
+
+RESTORED = "newsportal_restore_check"
+
+
+@pytest.fixture
+def scratch_database(transactional_db):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {RESTORED}")
+        cursor.execute(f"CREATE DATABASE {RESTORED}")
+    yield RESTORED
+    connection.close()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {RESTORED} WITH (FORCE)")
+
+
+def count_rows(database, table):
+    params = {k: v for k, v in connection.get_connection_params().items() if k != "cursor_factory"}
+    with psycopg2.connect(**{**params, "dbname": database}) as restored, restored.cursor() as cur:
+        cur.execute(f"SELECT count(*) FROM {table}")
+        return cur.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_restores_into_a_new_database(tmp_path, scratch_database):
+    tags = [make_tag(), make_tag()]
+    for _ in range(3):
+        make_article(tags=tags)
+    for decision in ["accept", "decline"]:
+        Client().post("/consent/", {"decision": decision}, HTTP_SEC_FETCH_SITE="same-origin")
+    assert ConsentEvent.objects.count() == 2
+
+    path = backup.dump(tmp_path)
+    assert path.stat().st_size > 0
+    backup.restore(path, scratch_database)
+
+    assert count_rows(scratch_database, "articles_article") == 3
+    assert count_rows(scratch_database, "articles_tag") == 2
+    assert count_rows(scratch_database, "articles_article_tags") == 6
+    assert count_rows(scratch_database, "consent_consentevent") == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_migration_can_be_undone_and_redone():
+    call_command("migrate", "consent", "zero", verbosity=0)
+    call_command("migrate", "articles", "zero", verbosity=0)
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+    assert not [t for t in tables if t.startswith(("articles_", "consent_"))]
+    call_command("migrate", verbosity=0)
+    make_article("Back again")

@@ -1,0 +1,95 @@
+"""Generated hostile input at every public URL and form: never a 5xx, never a refused write."""
+
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsportal.consent.models import ConsentEvent, ConsentRecord
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+NASTY = st.sampled_from([
+    "", " ", "\x00", "\x00\x01\x02", "%00", "../../etc/passwd", "' OR 1=1 --", '"; DROP TABLE x;',
+    "<script>alert(1)</script>", "javascript:alert(1)", "\u202e\u200b", "a" * 5000, "-1", "0",
+    "1e9", "NaN", "99999999999999999999", "Қазақстан", "🚄" * 50, "\ud7ff", "%ff%fe",
+])  # fmt: skip
+TEXT = NASTY | st.text(max_size=300)
+# What a header can carry through a real server: latin-1, without control characters (gunicorn
+# refuses those before Django sees them).
+HEADER_TEXT = st.text(
+    st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"), max_size=300
+) | NASTY.filter(lambda s: s.isprintable() and all(ord(c) < 256 for c in s))
+PUBLIC_PATHS = ["/", "/cookies/", "/search/", "/articles/{}/", "/tags/{}/", "/authors/{}/"]
+
+
+def writes():
+    return ConsentRecord.objects.count(), ConsentEvent.objects.count()
+
+
+@pytest.fixture
+def site():
+    make_article("A story", tags=[], slug="a-story")
+
+
+@EXAMPLES
+@given(path=st.sampled_from(PUBLIC_PATHS), slug=TEXT, page=TEXT, q=TEXT)
+def test_public_urls_never_fail_whatever_the_slug_page_or_query(site, path, slug, page, q):
+    url = path.format(quote(slug, safe="")) if "{}" in path else path
+    response = Client().get(url, {"page": page, "q": q})
+    assert response.status_code < 500
+
+
+@EXAMPLES
+@given(
+    fields=st.dictionaries(
+        st.sampled_from(["decision", "category", "next", "csrfmiddlewaretoken"]) | TEXT,
+        TEXT | st.lists(TEXT, max_size=4),
+        max_size=6,
+    ),
+    accept=st.sampled_from(["text/html", "application/json", "*/*", ""]),
+)
+def test_consent_posts_with_random_fields_never_fail(site, fields, accept):
+    before = writes()
+    response = Client().post(
+        "/consent/", fields, HTTP_SEC_FETCH_SITE="same-origin", HTTP_ACCEPT=accept
+    )
+    assert response.status_code < 500
+    if response.status_code >= 400:
+        assert writes() == before
+
+
+@EXAMPLES
+@given(cookie=HEADER_TEXT, gpc=HEADER_TEXT, other=HEADER_TEXT)
+def test_random_cookies_and_headers_never_fail(site, cookie, gpc, other):
+    client = Client()
+    client.cookies["consent"] = cookie
+    client.cookies["sessionid"] = other
+    response = client.get("/", HTTP_SEC_GPC=gpc, HTTP_ACCEPT_LANGUAGE=other)
+    assert response.status_code < 500
+
+
+@EXAMPLES
+@given(
+    method=st.sampled_from(["PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "PROPFIND", "POST"]),
+    path=st.sampled_from(["/", "/cookies/", "/consent/", "/search/", "/articles/a-story/"]),
+    origin=HEADER_TEXT,
+    fetch_site=st.sampled_from(["cross-site", "same-site", "none", "same-origin", ""]),
+)
+def test_odd_methods_and_origins_never_fail_or_write(site, method, path, origin, fetch_site):
+    before = writes()
+    response = Client().generic(
+        method, path, "decision=accept", "application/x-www-form-urlencoded",
+        HTTP_ORIGIN=origin, HTTP_SEC_FETCH_SITE=fetch_site,
+    )  # fmt: skip
+    assert response.status_code < 500
+    if response.status_code >= 400:
+        assert writes() == before
