@@ -22,11 +22,12 @@ RUN_ENV = DEBUG=false HTTPS=false PORT=$(PORT) \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
 
-.PHONY: help run test bench backup restore lint format stopdb clean chromium
+.PHONY: help run test bench loadtest backup restore lint format stopdb clean chromium
 help:
 	@echo "make run    install, start the database, migrate, load the demo and serve on :$(PORT)"
 	@echo "make test   install and run the whole test suite (lint and migrations checked too)"
 	@echo "make bench  serve 10,000 generated articles with gunicorn and measure them with wrk"
+	@echo "make loadtest  2 minutes of mixed traffic, then again with PostgreSQL restarted"
 	@echo "make backup | restore [FILE=var/backups/...]   pg_dump / pg_restore of the site's database"
 	@echo "make lint | format | stopdb | clean"
 
@@ -77,6 +78,10 @@ bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	  apt-get install -y -qq wrk >/dev/null 2>&1; } || true
 	$(PY) tests/perf/bench.py
+
+# Mixed traffic at 64 connections, undisturbed and with PostgreSQL restarted (about 5 minutes).
+loadtest: $(STAMP)
+	$(PY) tests/perf/loadtest.py
 
 # Backups of the site's database (pg_dump custom format) in var/backups/.
 backup: $(STAMP)

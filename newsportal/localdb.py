@@ -40,3 +40,11 @@ def stop() -> None:
     from pgserver._commands import pg_ctl
 
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=DATA_DIR, user=server.system_user)
+
+
+def restart() -> None:
+    """Restart the private server (for the outage drill in `make loadtest`)."""
+    server = _server()
+    from pgserver._commands import pg_ctl
+
+    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=DATA_DIR, user=server.system_user)

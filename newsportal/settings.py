@@ -214,7 +214,10 @@ X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 # Rate limits per client network (requests a minute), answered with 429 beyond them.
-RATE_LIMITS = {"consent": 30, "search": 60}
+RATE_LIMITS = {
+    "consent": int(os.environ.get("RATE_LIMIT_CONSENT", "30")),
+    "search": int(os.environ.get("RATE_LIMIT_SEARCH", "60")),
+}
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     # Only behind a proxy that sets this header itself: clients could otherwise forge it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -9,9 +9,7 @@ as figures and as ratios to /healthz, the framework floor. Not a test: it assert
 import gzip
 import os
 import re
-import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -19,7 +17,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import Server, environment, manage, scratch_database_url
+
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -31,90 +31,6 @@ PAGES = {
     "tag page": "/tags/generated-tag-7/",
     "search": "/search/?q=railway+harvest",
 }
-
-
-def bench_database_url() -> str:
-    """A database of its own on the same server, so the benchmark never touches the site's data."""
-    import dj_database_url
-    import psycopg2
-
-    base = os.environ.get("DATABASE_URL")
-    if not base:
-        sys.path.insert(0, str(ROOT))
-        from newsportal import localdb
-
-        base = localdb.database_url()
-    params = dj_database_url.parse(base)
-    connect = {
-        "dbname": params["NAME"],
-        "user": params["USER"],
-        "password": params["PASSWORD"],
-        "host": params["HOST"],
-        "port": params["PORT"] or None,
-        **params.get("OPTIONS", {}),  # the private server's socket directory comes as ?host=
-    }
-    connection = psycopg2.connect(**{k: v for k, v in connect.items() if v})
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = 'newsportal_bench'")
-        if cursor.fetchone() is None:
-            cursor.execute("CREATE DATABASE newsportal_bench")
-    connection.close()
-    if "?" in base:
-        path, query = base.split("?", 1)
-        return f"{path.rsplit('/', 1)[0]}/newsportal_bench?{query}"
-    return f"{base.rsplit('/', 1)[0]}/newsportal_bench"
-
-
-def environment(database_url: str, page_cache: bool) -> dict:
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "false",
-        "HTTPS": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "CACHE_URL": "file://var/bench-cache",
-        "PAGE_CACHE": "true" if page_cache else "false",
-        "PORT": str(PORT),
-        "LOG_LEVEL": "WARNING",
-    }
-
-
-def manage(env, *args):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
-
-
-class Server:
-    def __init__(self, env):
-        shutil.rmtree(ROOT / "var" / "bench-cache", ignore_errors=True)
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        self.process = subprocess.Popen(
-            [
-                str(gunicorn),
-                "-c",
-                "gunicorn.conf.py",
-                "--access-logfile",
-                "/dev/null",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(BASE + "/healthz", timeout=1).read()
-                return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise SystemExit("bench: the server did not start")
-
-    def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=30)
 
 
 def parse_duration(text: str) -> float:
@@ -198,7 +114,7 @@ def transfer_sizes() -> dict:
 
 
 def measure(database_url: str, page_cache: bool) -> dict:
-    server = Server(environment(database_url, page_cache))
+    server = Server(environment(database_url, PORT, PAGE_CACHE=str(page_cache).lower()))
     try:
         results = {}
         for name, path in PAGES.items():
@@ -213,8 +129,8 @@ def measure(database_url: str, page_cache: bool) -> dict:
 
 
 def main():
-    database_url = bench_database_url()
-    env = environment(database_url, True)
+    database_url = scratch_database_url("newsportal_bench")
+    env = environment(database_url, PORT)
     print(f"bench: preparing {ARTICLES} articles in newsportal_bench ...", flush=True)
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "generate_articles", "--articles", str(ARTICLES))

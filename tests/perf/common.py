@@ -1,0 +1,95 @@
+"""What the benchmark and the load test share: a scratch database and a gunicorn server."""
+
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+
+def base_database_url() -> str:
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    from newsportal import localdb
+
+    return localdb.database_url()
+
+
+def scratch_database_url(name: str) -> str:
+    """A database of its own on the same server, so measurements never touch the site's data."""
+    import dj_database_url
+    import psycopg2
+
+    base = base_database_url()
+    params = dj_database_url.parse(base)
+    connect = {
+        "dbname": params["NAME"],
+        "user": params["USER"],
+        "password": params["PASSWORD"],
+        "host": params["HOST"],
+        "port": params["PORT"] or None,
+        **params.get("OPTIONS", {}),  # the private server's socket directory comes as ?host=
+    }
+    connection = psycopg2.connect(**{k: v for k, v in connect.items() if v})
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    path, _, query = base.partition("?")
+    return f"{path.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
+
+
+def environment(database_url: str, port: int, **extra) -> dict:
+    """Production settings, plain HTTP on loopback."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "HTTPS": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "CACHE_URL": "file://var/perf-cache",
+        "PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def manage(env, *args):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+class Server:
+    """gunicorn with the project's gunicorn.conf.py, started and stopped around a measurement."""
+
+    def __init__(self, env):
+        shutil.rmtree(ROOT / "var" / "perf-cache", ignore_errors=True)
+        self.base = f"http://127.0.0.1:{env['PORT']}"
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.process = subprocess.Popen(
+            [str(gunicorn), "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null",
+             "--log-level", "warning"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.base + "/healthz", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit("perf: the server did not start")
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
