@@ -1,24 +1,32 @@
 """Every error a reader can reach is a styled page with a way back; none shows internals."""
 
-import logging
+import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 
-logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
 
 
-def database_unavailable(request):
-    response = render(request, "503.html", status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    response["Cache-Control"] = "no-store"
-    return response
+def server_error(request):
+    """handler500: a lost database is a 503 (try again soon), anything else a 500.
+
+    Rendered without the request's context processors: they may need the database, or be what
+    failed. Django calls this while handling the exception, wherever it was raised (a view or a
+    middleware), so `sys.exception()` is the cause.
+    """
+    context = {"site_name": settings.SITE_NAME}
+    if isinstance(sys.exception(), (OperationalError, InterfaceError)):
+        response = render(None, "503.html", context, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(None, "500.html", context, status=500)
 
 
 class ErrorPageMiddleware:
-    """Styled 405 and 503 pages, and the Permissions-Policy header on every response."""
+    """A styled 405 page, and the Permissions-Policy header on every response."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -31,9 +39,3 @@ class ErrorPageMiddleware:
             response["Allow"] = allow
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
-
-    def process_exception(self, request, exception):
-        if isinstance(exception, (OperationalError, InterfaceError)):
-            logger.error("Database unavailable: %s", exception)
-            return database_unavailable(request)
-        return None

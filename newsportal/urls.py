@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin
-from django.shortcuts import render
 from django.urls import include, path
 
 from newsportal import health
@@ -16,10 +15,4 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-
-def server_error(request):
-    """The 500 page, rendered without context processors: they may be what failed."""
-    return render(None, "500.html", {"site_name": settings.SITE_NAME}, status=500)
-
-
-handler500 = server_error
+handler500 = "newsportal.errors.server_error"

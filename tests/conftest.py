@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 
 from newsportal import pagecache
@@ -34,3 +37,13 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.com", None)
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def shipped_policy(transactional_db):
+    """The cookie policy the migrations ship (transactional tests empty every table after them)."""
+    from newsportal.consent.models import CookiePolicy
+
+    if not CookiePolicy.objects.exists():
+        migration = importlib.import_module("newsportal.consent.migrations.0002_default_policy")
+        migration.create(apps, None)

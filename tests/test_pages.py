@@ -3,7 +3,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertTemplateUsed
 
 from articles.views import PAGE_SIZE
-from newsportal.urls import server_error
+from newsportal.errors import server_error
 from tests.factories import make_article, make_author, make_tag
 
 pytestmark = pytest.mark.django_db

@@ -1,11 +1,9 @@
 """Playwright on the system Chromium against pytest-django's live server."""
 
-import importlib
 import os
 import shutil
 
 import pytest
-from django.apps import apps
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in tests are still
 # synchronous and safe here.
@@ -33,11 +31,6 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    """The live site with the shipped cookie policy (transactional tests empty the tables)."""
-    from newsportal.consent.models import CookiePolicy
-
-    if not CookiePolicy.objects.exists():
-        migration = importlib.import_module("newsportal.consent.migrations.0002_default_policy")
-        migration.create(apps, None)
+def site(live_server, shipped_policy):
+    """The live site with the shipped cookie policy."""
     return live_server

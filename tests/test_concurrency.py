@@ -1,0 +1,64 @@
+"""Decisions arriving at the same moment: nothing is lost and nothing is doubled."""
+
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from newsportal.consent.models import ConsentEvent, ConsentRecord
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shipped_policy")]
+SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+
+
+def post_all_at_once(requests):
+    """Send each (client, data) from its own thread, released together; return the statuses."""
+    barrier = threading.Barrier(len(requests))
+    statuses = [None] * len(requests)
+
+    def send(index, client, data):
+        barrier.wait()
+        try:
+            statuses[index] = client.post("/consent/", data, **SAME_ORIGIN).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(i, *r)) for i, r in enumerate(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+def client_with(cookie_value):
+    client = Client()
+    client.cookies[settings.CONSENT_COOKIE_NAME] = cookie_value
+    return client
+
+
+def test_one_visitors_concurrent_decisions_leave_one_record_and_every_event():
+    first = Client()
+    first.post("/consent/", {"decision": "accept"}, **SAME_ORIGIN)
+    cookie = first.cookies[settings.CONSENT_COOKIE_NAME].value
+    decisions = [
+        {"decision": "decline"},
+        {"decision": "choose", "category": ["analytics"]},
+        {"decision": "choose", "category": ["marketing"]},
+    ]
+    statuses = post_all_at_once([(client_with(cookie), data) for data in decisions])
+    assert statuses == [303, 303, 303]
+    record = ConsentRecord.objects.get()
+    assert record.events.count() == 4
+    last = record.events.order_by("-id").first()
+    assert record.choices == last.choices  # the record holds the decision written last
+
+
+def test_different_visitors_deciding_together_get_one_record_each():
+    statuses = post_all_at_once([(Client(), {"decision": "accept"}) for _ in range(8)])
+    assert statuses == [303] * 8
+    assert ConsentRecord.objects.count() == 8
+    assert ConsentEvent.objects.count() == 8
+    assert all(record.events.count() == 1 for record in ConsentRecord.objects.all())
