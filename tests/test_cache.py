@@ -106,6 +106,39 @@ def test_a_response_that_sets_a_cookie_is_not_stored(rf):
     assert middleware(request)["X-Cache"] == "miss"
 
 
+def test_a_private_response_is_not_stored(rf):
+    from django.http import HttpResponse
+    from django.utils.cache import patch_cache_control
+
+    from newsportal.pagecache import PageCacheMiddleware
+
+    def preview(request):
+        response = HttpResponse("a draft")
+        patch_cache_control(response, private=True)
+        return response
+
+    request = rf.get("/")
+    request.consent = mock.Mock(cache_key="undecided")
+    middleware = PageCacheMiddleware(preview)
+    middleware(request)
+    assert middleware(request)["X-Cache"] == "miss"
+
+
+def test_static_files_are_hashed_and_precompressed(settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+    css = [p.name for p in (tmp_path / "css").iterdir() if p.name.startswith("site.")]
+    hashed = [name for name in css if name.count(".") == 2 and name.endswith(".css")]
+    assert hashed, css
+    assert f"{hashed[0]}.gz" in css and f"{hashed[0]}.br" in css
+
+
 # Invalidation
 
 

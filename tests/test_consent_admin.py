@@ -41,6 +41,13 @@ def test_event_list_filters_and_searches_by_record_id(staff_client, decisions):
     assert staff_client.get(url, {"action__exact": "decline"}).context["cl"].result_count == 1
 
 
+def test_event_list_filters_by_granted_category(staff_client, decisions):
+    url = reverse("admin:consent_consentevent_changelist")
+    assert staff_client.get(url, {"granted": "analytics:yes"}).context["cl"].result_count == 2
+    assert staff_client.get(url, {"granted": "analytics:no"}).context["cl"].result_count == 1
+    assert staff_client.get(url, {"granted": "nonsense"}).status_code == 200
+
+
 def test_proof_cannot_be_added_changed_or_deleted_in_the_admin(staff_client, decisions):
     event = ConsentEvent.objects.first()
     assert staff_client.get(reverse("admin:consent_consentevent_add")).status_code == 403

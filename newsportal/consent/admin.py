@@ -73,6 +73,27 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
     inlines = [ConsentEventInline]
 
 
+class GrantedCategoryFilter(admin.SimpleListFilter):
+    """Decisions that granted (or refused) one optional category."""
+
+    title = "category granted"
+    parameter_name = "granted"
+
+    def lookups(self, request, model_admin):
+        keys = CookieCategory.objects.filter(is_necessary=False).values_list("key", "name")
+        return [
+            (f"{key}:{state}", f"{name}: {'granted' if state == 'yes' else 'refused'}")
+            for key, name in keys
+            for state in ("yes", "no")
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value() or ":" not in self.value():
+            return queryset
+        key, state = self.value().split(":", 1)
+        return queryset.filter(**{f"choices__{key}": state == "yes"})
+
+
 class Echo:
     """A file-like object for csv.writer that hands each line back instead of storing it."""
 
@@ -92,7 +113,9 @@ class ConsentEventAdmin(ReadOnlyAdmin):
         "created_at", "record", "action", "choices", "policy_version",
         "client_ip_prefix", "user_agent_family",
     ]  # fmt: skip
-    list_filter = ["action", "policy_version", "user_agent_family", "created_at"]
+    list_filter = [
+        "action", GrantedCategoryFilter, "policy_version", "user_agent_family", "created_at",
+    ]  # fmt: skip
     list_select_related = ["record"]
     search_fields = ["=record__public_id"]
     date_hierarchy = "created_at"

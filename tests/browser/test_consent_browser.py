@@ -124,3 +124,19 @@ def test_axe_finds_no_contrast_problems_in_either_colour_scheme(page, site, arti
     page.emulate_media(color_scheme=scheme)
     page.goto(site.url + article.get_absolute_url())
     assert axe_violations(page) == ""
+
+
+def test_google_consent_mode_starts_denied_and_follows_the_choice(page, site, article, settings):
+    settings.GOOGLE_TAG_ID = "G-TEST123"
+    page.goto(site.url + "/")
+    consent_calls = """() => window.dataLayer
+        .filter((args) => args[0] === "consent")
+        .map((args) => [args[1], args[2].analytics_storage, args[2].ad_storage])"""
+    expect(page.locator("script[data-tag-id]")).to_have_count(1)
+    page.wait_for_function("() => window.dataLayer && window.dataLayer.length > 0")
+    assert page.evaluate(consent_calls) == [["default", "denied", "denied"]]
+    banner(page).get_by_text("Choose", exact=True).click()
+    banner(page).get_by_label("Analytics").check()
+    banner(page).get_by_role("button", name="Save my choices").click()
+    expect(banner(page)).to_have_count(0)
+    assert page.evaluate(consent_calls)[-1] == ["update", "granted", "denied"]

@@ -94,6 +94,7 @@ def consent_events(env) -> int:
 
 
 def main():
+    sys.stdout.reconfigure(line_buffering=True)
     database_url = scratch_database_url("newsportal_loadtest")
     # Many distinct visitors arrive from one loopback address here: lift the per-client limits.
     env = environment(database_url, PORT, RATE_LIMIT_CONSENT="1000000", RATE_LIMIT_SEARCH="1000000")
