@@ -7,12 +7,15 @@ from unittest import mock
 
 import pytest
 from django.core.cache import caches
+from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
 from newsportal.consent.models import CookiePolicy
+from newsportal.pagecache import PageCacheMiddleware
 from tests.factories import make_article, make_author, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -89,37 +92,24 @@ def test_errors_and_unknown_parameters_are_not_stored(client, story, url):
     assert client.get(url).get("X-Cache") != "hit"
 
 
-def test_a_response_that_sets_a_cookie_is_not_stored(rf):
-    from django.http import HttpResponse
+def sets_a_cookie(response):
+    response.set_cookie("x", "1")
 
-    from newsportal.pagecache import PageCacheMiddleware
 
+def is_private(response):
+    patch_cache_control(response, private=True)  # as a preview is
+
+
+@pytest.mark.parametrize("personalise", [sets_a_cookie, is_private])
+def test_personal_responses_are_never_stored(rf, personalise):
     def view(request):
         response = HttpResponse("a page")
-        response.set_cookie("x", "1")
+        personalise(response)
         return response
 
     request = rf.get("/")
     request.consent = mock.Mock(cache_key="undecided")
     middleware = PageCacheMiddleware(view)
-    middleware(request)
-    assert middleware(request)["X-Cache"] == "miss"
-
-
-def test_a_private_response_is_not_stored(rf):
-    from django.http import HttpResponse
-    from django.utils.cache import patch_cache_control
-
-    from newsportal.pagecache import PageCacheMiddleware
-
-    def preview(request):
-        response = HttpResponse("a draft")
-        patch_cache_control(response, private=True)
-        return response
-
-    request = rf.get("/")
-    request.consent = mock.Mock(cache_key="undecided")
-    middleware = PageCacheMiddleware(preview)
     middleware(request)
     assert middleware(request)["X-Cache"] == "miss"
 

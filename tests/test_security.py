@@ -151,22 +151,16 @@ def test_a_crash_gets_a_styled_500(client):
     assert_styled(response, 500)
 
 
-def test_database_outage_gets_a_styled_503_with_retry_after(client):
+@pytest.mark.parametrize(
+    "failing",
+    [
+        "articles.views.FrontPageView.get_queryset",  # in a view
+        "newsportal.consent.policy.load_policy",  # in a middleware, before any view
+    ],
+)
+def test_database_outage_gets_a_styled_503_with_retry_after(client, failing):
     client.raise_request_exception = False
-    with mock.patch(
-        "articles.views.FrontPageView.get_queryset", side_effect=OperationalError("server closed")
-    ):
-        response = client.get("/")
-    assert_styled(response, 503)
-    assert response["Retry-After"] == "30"
-
-
-def test_database_outage_outside_a_view_is_a_503_too(client):
-    """The cookie policy is read before any view runs; losing the database there is a 503."""
-    client.raise_request_exception = False
-    with mock.patch(
-        "newsportal.consent.policy.load_policy", side_effect=OperationalError("shutting down")
-    ):
+    with mock.patch(failing, side_effect=OperationalError("server closed")):
         response = client.get("/")
     assert_styled(response, 503)
     assert response["Retry-After"] == "30"
