@@ -67,7 +67,14 @@ chromium:
 	  fi; \
 	fi
 
-test: $(STAMP) chromium
+# The W3C Nu HTML validator for the markup tests (npm package, runs on Java); skipped without them.
+VNU := tests/tools/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU): tests/tools/package.json
+	@if command -v npm >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then \
+	  cd tests/tools && npm ci --no-audit --no-fund --silent && touch $(CURDIR)/$@; \
+	else echo "NOTE: npm or java is missing: the HTML validation tests will be skipped."; fi
+
+test: $(STAMP) chromium $(VNU)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run

@@ -1,4 +1,5 @@
 import functools
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -6,10 +7,13 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from articles.html import sanitize
 
 SLUG_PLACEHOLDER = "__slug__"
+WORDS_PER_MINUTE = 230
+UPDATE_GRACE = timedelta(minutes=1)
 
 
 @functools.cache
@@ -80,6 +84,17 @@ class ArticleQuerySet(models.QuerySet):
         """What a list page renders: no body and no search vector, newest first."""
         return self.for_reading().defer("body")
 
+    def related_to(self, article, limit=4):
+        """Other published articles sharing a tag with `article`, newest first."""
+        return (
+            self.published()
+            .filter(tags__in=article.tags.all())
+            .exclude(pk=article.pk)
+            .distinct()
+            .only("title", "slug", "published_at")
+            .order_by("-published_at", "-id")[:limit]
+        )
+
     def next_publication_at(self):
         """When the next scheduled article goes live, or None."""
         return (
@@ -113,6 +128,11 @@ class Article(models.Model):
         blank=True,
         help_text="When readers may see it. A time in the future schedules the article.",
     )
+    is_featured = models.BooleanField(
+        "featured",
+        default=False,
+        help_text="Lead the front page with it (the newest featured article leads).",
+    )
     seo_description = models.CharField(
         max_length=160, blank=True, help_text="For search engines; the standfirst if empty."
     )
@@ -137,6 +157,8 @@ class Article(models.Model):
                 fields=["status", "-published_at", "-id"], name="article_status_published_idx"
             ),
             GinIndex(fields=["search_vector"], name="article_search_idx"),
+            # "Did you mean": trigram similarity over titles (pg_trgm).
+            GinIndex(fields=["title"], name="article_title_trgm_idx", opclasses=["gin_trgm_ops"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -157,3 +179,19 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return slug_url("articles:article", self.slug)
+
+    @property
+    def description(self) -> str:
+        """For search engines and link previews."""
+        return self.seo_description or self.standfirst
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(len(strip_tags(self.body).split()) / WORDS_PER_MINUTE))
+
+    @property
+    def was_updated(self) -> bool:
+        """Edited after it was written and published (saves within a minute are part of that)."""
+        if not self.published_at:
+            return False
+        return self.updated_at - max(self.published_at, self.created_at) > UPDATE_GRACE

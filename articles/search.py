@@ -3,13 +3,21 @@
 import re
 
 import nh3
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramSimilarity,
+    TrigramWordSimilarity,
+)
 from django.db.models import F
 from django.db.models.functions import Left
 
-from articles.models import Article
+from articles.models import Article, Tag
 
 MAX_QUERY_CHARS = 200
+SUGGESTIONS = 3
+TAG_SIMILARITY = 0.3
 SNIPPET_SOURCE_CHARS = 3000
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -63,3 +71,21 @@ def add_snippets(articles, text: str) -> None:
 def safe_snippet(snippet: str) -> str:
     """The highlighted excerpt with only <mark> left: the body's own tags are cut mid-way."""
     return nh3.clean(snippet, tags={"mark"}, attributes={})
+
+
+def suggestions(text: str) -> dict:
+    """ "Did you mean": tags and headlines that look like a query that found nothing (pg_trgm)."""
+    tags = (
+        Tag.objects.annotate(similarity=TrigramSimilarity("name", text))
+        .filter(similarity__gt=TAG_SIMILARITY)
+        .order_by("-similarity")
+        .values_list("name", flat=True)[:SUGGESTIONS]
+    )
+    articles = (
+        Article.objects.published()
+        .filter(title__trigram_word_similar=text)
+        .annotate(similarity=TrigramWordSimilarity(text, "title"))
+        .order_by("-similarity")
+        .only("title", "slug")[:SUGGESTIONS]
+    )
+    return {"tags": list(tags), "articles": list(articles)}

@@ -1,35 +1,70 @@
+from django.db.models import Count, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article, Author, Tag
-from articles.search import add_snippets, clean_query, search
+from articles.search import add_snippets, clean_query, search, suggestions
 from newsportal.ratelimit import rate_limited
 
 PAGE_SIZE = 20
 
 
 class FrontPageView(ListView):
-    """The latest published articles, newest first."""
+    """A lead story (the newest featured article, else the newest), then the latest articles."""
 
     paginate_by = PAGE_SIZE
     context_object_name = "articles"
     template_name = "articles/front_page.html"
 
     def get_queryset(self):
-        # Built per request: published() compares with the current time.
-        return Article.objects.for_listing()
+        # Built per request: published() compares with the current time. Tags are fetched below,
+        # for the lead and the page together.
+        self.lead = (
+            Article.objects.for_listing()
+            .prefetch_related(None)
+            .order_by("-is_featured", "-published_at", "-id")
+            .first()
+        )
+        articles = Article.objects.for_listing().prefetch_related(None)
+        return articles.exclude(pk=self.lead.pk) if self.lead else articles
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shown = list(context["articles"])
+        lead = self.lead if context["page_obj"].number == 1 else None
+        prefetch_related_objects([lead, *shown] if lead else shown, "tags")
+        return {**context, "lead": lead, "articles": shown}
 
 
 class ArticleDetailView(DetailView):
     def get_queryset(self):
         return Article.objects.for_reading()
 
+    def get_context_data(self, **kwargs):
+        related = Article.objects.related_to(self.object)
+        return super().get_context_data(related=related, **kwargs)
+
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
         response["Last-Modified"] = http_date(self.object.updated_at.timestamp())
         return response
+
+
+class TagIndexView(ListView):
+    """Every tag that has published articles, with how many."""
+
+    context_object_name = "tags"
+    template_name = "articles/tag_list.html"
+
+    def get_queryset(self):
+        published = Q(articles__in=Article.objects.published())
+        return (
+            Tag.objects.annotate(article_count=Count("articles", filter=published))
+            .filter(article_count__gt=0)
+            .order_by("name")
+        )
 
 
 class ArticlesOfView(ListView):
@@ -76,4 +111,6 @@ class SearchView(ListView):
         context = super().get_context_data(query=self.query, **kwargs)
         if context["articles"]:
             add_snippets(context["articles"], self.query)
+        elif self.query:
+            context["suggestions"] = suggestions(self.query)
         return context

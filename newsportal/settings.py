@@ -51,6 +51,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # The public address of the site, for absolute links in feeds, sitemaps and share links.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "The Steppe Courier")
+SITE_DESCRIPTION = os.environ.get(
+    "SITE_DESCRIPTION", "Independent news and analysis from Central Asia and beyond."
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -60,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "axes",
     "newsportal.consent",
     "articles",
@@ -157,7 +161,7 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)  # off only to measure uncache
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CDN_SECONDS = int(os.environ.get("PAGE_CDN_SECONDS", "30"))
 PAGE_CACHE_EXCLUDED_PATHS = (f"/{ADMIN_URL}", "/healthz", "/readyz", "/consent/")
-PAGE_CACHE_QUERY_PARAMETERS = {"page", "q"}
+PAGE_CACHE_QUERY_PARAMETERS = {"page", "q", "p"}  # p: sitemap pages
 
 # Failed admin logins are throttled: after 5 failures for one user name or from one client, that
 # user name or client is locked out for an hour (django-axes, answering 429).

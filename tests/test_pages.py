@@ -18,19 +18,31 @@ def newsroom():
     return {"tag": tag, "author": author, "articles": articles}
 
 
-def test_front_page_lists_newest_first_with_byline_and_tags(client, newsroom):
-    newest = newsroom["articles"][0]
+def test_front_page_leads_with_the_newest_then_lists_the_rest_newest_first(client, newsroom):
+    newest, second = newsroom["articles"][:2]
     response = client.get(reverse("articles:home"))
-    assert response.context["articles"][0] == newest
+    assert response.context["lead"] == newest
+    assert response.context["articles"][0] == second
+    assert newest not in response.context["articles"]
     assertContains(response, newest.title)
     assertContains(response, "Aigerim Sadykova")
     assertContains(response, 'href="/tags/', count=None)
-    assertContains(response, f'datetime="{newest.published_at.isoformat()}"')
+    assertContains(response, f'datetime="{newest.published_at.isoformat(timespec="seconds")}"')
 
 
-def test_front_page_second_page_holds_the_rest(client, newsroom):
+def test_the_newest_featured_article_leads_even_when_older(client, newsroom):
+    featured = newsroom["articles"][-1]
+    featured.is_featured = True
+    featured.save()
+    response = client.get(reverse("articles:home"))
+    assert response.context["lead"] == featured
+    assert response.context["articles"][0] == newsroom["articles"][0]
+
+
+def test_front_page_second_page_holds_the_rest_without_the_lead(client, newsroom):
     response = client.get(reverse("articles:home"), {"page": 2})
-    assert len(response.context["articles"]) == 5
+    assert len(response.context["articles"]) == 4  # 25 articles: a lead, 20, then 4
+    assert response.context["lead"] is None
     assertContains(response, 'rel="prev"')
 
 

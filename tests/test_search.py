@@ -5,7 +5,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
 from articles.search import MAX_QUERY_CHARS, clean_query
-from tests.factories import make_article
+from tests.factories import make_article, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +104,24 @@ def test_empty_search_shows_the_form_only(client):
     response = client.get("/search/")
     assertContains(response, 'role="search"')
     assertNotContains(response, "No articles match")
+
+
+def test_a_misspelt_query_gets_did_you_mean_suggestions(client):
+    make_article("Uzbekistan and Kazakhstan sign a treaty", tags=[make_tag("Uzbekistan")])
+    response = client.get("/search/", {"q": "Uzbekstan"})
+    assert list(response.context["articles"]) == []
+    assert response.context["suggestions"]["tags"] == ["Uzbekistan"]
+    assert [a.title for a in response.context["suggestions"]["articles"]] == [
+        "Uzbekistan and Kazakhstan sign a treaty"
+    ]
+    assertContains(response, "Did you mean:")
+    assertContains(response, 'href="?q=Uzbekistan"')
+
+
+def test_no_suggestions_for_queries_with_results_or_nothing_alike(client):
+    make_article("Railway")
+    assert "suggestions" not in client.get("/search/", {"q": "railway"}).context
+    assert client.get("/search/", {"q": "zzzqqq"}).context["suggestions"] == {
+        "tags": [],
+        "articles": [],
+    }

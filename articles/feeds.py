@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+
+from articles.models import Article, Tag
+
+FEED_SIZE = 30
+
+
+class LatestArticlesFeed(Feed):
+    """RSS 2.0: the newest published articles."""
+
+    description_template = None
+
+    def title(self):
+        return settings.SITE_NAME
+
+    def link(self):
+        return "/"
+
+    def description(self):
+        return f"The latest articles from {settings.SITE_NAME}."
+
+    def items(self):
+        return Article.objects.for_listing()[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.standfirst
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.author.name if item.author else None
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description
+
+
+class TagFeed(LatestArticlesFeed):
+    """RSS 2.0: the newest published articles with one tag."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, tag):
+        return f"{tag.name} · {settings.SITE_NAME}"
+
+    def link(self, tag):
+        return tag.get_absolute_url()
+
+    def description(self, tag):
+        return tag.description or f"The latest articles about {tag.name}."
+
+    def items(self, tag):
+        return Article.objects.for_listing().filter(tags=tag)[:FEED_SIZE]
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed
+    subtitle = TagFeed.description

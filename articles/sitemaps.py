@@ -1,0 +1,50 @@
+from datetime import timedelta
+
+from django.contrib.sitemaps import Sitemap
+from django.utils import timezone
+
+from articles.models import Article, Author, Tag
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "daily"
+    limit = 5000
+
+    def items(self):
+        return Article.objects.published().only("slug", "updated_at").order_by("-published_at")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class TagSitemap(Sitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        return Tag.objects.filter(articles__in=Article.objects.published()).distinct()
+
+
+class AuthorSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return Author.objects.filter(articles__in=Article.objects.published()).distinct()
+
+
+class NewsSitemap(Sitemap):
+    """Google News: articles of the last two days, with their headline and publication date."""
+
+    def items(self):
+        since = timezone.now() - timedelta(days=2)
+        return (
+            Article.objects.published()
+            .filter(published_at__gte=since)
+            .only("title", "slug", "published_at")
+            .order_by("-published_at")[:1000]
+        )
+
+    def lastmod(self, item):
+        return item.published_at
+
+
+SITEMAPS = {"articles": ArticleSitemap, "tags": TagSitemap, "authors": AuthorSitemap}

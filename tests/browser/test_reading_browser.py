@@ -1,0 +1,70 @@
+"""Reading the site in a real browser: accessible, responsive and readable in both schemes."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.helpers import axe_violations, layout_shift
+from tests.factories import make_article, make_author, make_tag
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def pages(site):
+    tag = make_tag("Energy", slug="energy")
+    author = make_author("Dana Bekova", slug="dana-bekova")
+    story = make_article(
+        "A pipeline deal between neighbours is signed in the capital after long talks",
+        standfirst="Two countries agree on gas.", body="<h2>Background</h2><p>Text.</p>" * 10,
+        tags=[tag], author=author,
+    )  # fmt: skip
+    make_article("Older energy news", tags=[tag], author=author)
+    return {
+        "front page": "/",
+        "article": story.get_absolute_url(),
+        "tag page": "/tags/energy/",
+        "author page": "/authors/dana-bekova/",
+        "search results": "/search/?q=pipeline",
+        "topics": "/tags/",
+        "cookie page": "/cookies/",
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["front page", "article", "tag page", "author page", "search results", "topics", "cookie page"],
+)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations(page, site, pages, name, scheme):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(site.url + pages[name])
+    assert axe_violations(page) == ""
+
+
+@pytest.mark.parametrize("name", ["front page", "article", "search results", "cookie page"])
+def test_nothing_overflows_a_320_pixel_screen(browser, site, pages, name):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(site.url + pages[name])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert layout_shift(page) == 0
+    context.close()
+
+
+def test_the_skip_link_takes_keyboard_users_to_the_content(page, site, pages):
+    page.goto(site.url + pages["article"])
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    outline = skip.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline != "none"  # focus is visible
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+
+
+def test_search_from_the_header(page, site, pages):
+    page.goto(site.url + "/")
+    page.get_by_role("searchbox", name="Search articles").first.fill("pipeline")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("pipeline")
+    expect(page.get_by_role("link", name="A pipeline deal", exact=False)).to_be_visible()
