@@ -16,7 +16,7 @@ find_python = for p in $(PYTHON) python3.13 python3.12 python3 \
 	done; exit 1
 
 # `make run` serves with production settings on plain HTTP over loopback.
-RUN_ENV = DEBUG=false HTTPS=false PORT=$(PORT) \
+RUN_ENV = DEBUG=false HTTPS=false SERVE_MEDIA=true PORT=$(PORT) \
 	CACHE_URL="$${CACHE_URL:-file://var/cache}" \
 	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \

@@ -1,7 +1,9 @@
+from mimetypes import guess_type
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure
 
 from articles.models import Article, Tag
 
@@ -39,6 +41,13 @@ class LatestArticlesFeed(Feed):
 
     def item_author_name(self, item):
         return item.author.name if item.author else None
+
+    def item_enclosures(self, item):
+        """The cover image (its largest rendition), at the site's public address."""
+        if not item.cover_image:
+            return []
+        mime = "image/webp" if item.cover_renditions else guess_type(item.cover_image.name)[0]
+        return [Enclosure(settings.SITE_URL + item.cover_url, "0", mime or "image/jpeg")]
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]

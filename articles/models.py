@@ -4,12 +4,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
 from articles.html import sanitize
+from articles.images import clean_copy, delete_files, make_renditions, validate_image
 
 SLUG_PLACEHOLDER = "__slug__"
 WORDS_PER_MINUTE = 230
@@ -128,6 +131,30 @@ class Article(models.Model):
         blank=True,
         help_text="When readers may see it. A time in the future schedules the article.",
     )
+    cover_image = models.ImageField(
+        upload_to="covers/%Y/%m/",
+        blank=True,
+        width_field="cover_width",
+        height_field="cover_height",
+        validators=[validate_image],
+        help_text="JPEG, PNG or WebP, at most 15 MB. Location and camera data are removed.",
+    )
+    cover_alt = models.CharField(
+        "alt text",
+        max_length=250,
+        blank=True,
+        help_text="What the picture shows, for readers who cannot see it. Required with an image.",
+    )
+    cover_caption = models.CharField("caption", max_length=300, blank=True)
+    cover_credit = models.CharField(
+        "credit", max_length=150, blank=True, help_text="e.g. Photo: Aigerim Sadykova / Reuters"
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    share_version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Raised to revoke every share link of this article."
+    )
     is_featured = models.BooleanField(
         "featured",
         default=False,
@@ -160,6 +187,7 @@ class Article(models.Model):
             # "Did you mean": trigram similarity over titles (pg_trgm).
             GinIndex(fields=["title"], name="article_title_trgm_idx", opclasses=["gin_trgm_ops"]),
         ]
+        permissions = [("publish_article", "Can publish, schedule and feature articles")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status="draft") | models.Q(published_at__isnull=False),
@@ -175,10 +203,54 @@ class Article(models.Model):
         self.body = sanitize(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        previous = None
+        if self.pk:
+            previous = Article.objects.filter(pk=self.pk).values("cover_image", "cover_renditions")
+            previous = previous.first()
+        uploaded = bool(self.cover_image) and not self.cover_image._committed
+        if uploaded:
+            content, _, _, extension = clean_copy(self.cover_image.file)
+            self.cover_image.save(f"{self.slug[:80]}.{extension}", content, save=False)
+            self.cover_renditions = make_renditions(self.cover_image.name)
+        elif not self.cover_image:
+            self.cover_renditions = {}
         super().save(*args, **kwargs)
+        if (
+            previous
+            and previous["cover_image"]
+            and previous["cover_image"] != self.cover_image.name
+        ):
+            delete_files(previous["cover_image"], previous["cover_renditions"])
 
     def get_absolute_url(self):
         return slug_url("articles:article", self.slug)
+
+    def clean(self):
+        if self.cover_image and not self.cover_alt.strip():
+            raise ValidationError(
+                {"cover_alt": "Describe the image for readers who cannot see it."}
+            )
+
+    @property
+    def cover_srcset(self) -> str:
+        return ", ".join(
+            f"{default_storage.url(name)} {width}w" for width, name in self.cover_renditions.items()
+        )
+
+    @property
+    def cover_url(self) -> str:
+        """The largest rendition (for link previews and feeds), else the image itself."""
+        if not self.cover_image:
+            return ""
+        if self.cover_renditions:
+            return default_storage.url(self.cover_renditions[max(self.cover_renditions, key=int)])
+        return self.cover_image.url
+
+    @property
+    def thumbnail_url(self) -> str:
+        if self.cover_renditions:
+            return default_storage.url(self.cover_renditions[min(self.cover_renditions, key=int)])
+        return self.cover_image.url if self.cover_image else ""
 
     @property
     def description(self) -> str:

@@ -1,5 +1,6 @@
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
+from articles.images import delete_files
 from articles.models import Article, Author, Tag
 from newsportal.pagecache import invalidate
 
@@ -10,3 +11,12 @@ for model in (Article, Tag, Author):
 m2m_changed.connect(invalidate, sender=Article.tags.through, dispatch_uid="pages-article-tags")
 # A release runs migrate: pages rendered by the previous code and settings are dropped too.
 post_migrate.connect(invalidate, dispatch_uid="pages-migrated")
+
+
+def delete_cover_files(sender, instance, **kwargs):
+    """A deleted article leaves no image files behind."""
+    if instance.cover_image:
+        delete_files(instance.cover_image.name, instance.cover_renditions)
+
+
+post_delete.connect(delete_cover_files, sender=Article, dispatch_uid="article-cover-files")

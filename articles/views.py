@@ -1,11 +1,15 @@
+from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Q, prefetch_related_objects
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article, Author, Tag
 from articles.search import add_snippets, clean_query, search, suggestions
+from articles.share import read_token
 from newsportal.ratelimit import rate_limited
 
 PAGE_SIZE = 20
@@ -114,3 +118,35 @@ class SearchView(ListView):
         elif self.query:
             context["suggestions"] = suggestions(self.query)
         return context
+
+
+def render_preview(request, article):
+    """An unpublished article as readers will see it, marked as a preview, never cached."""
+    response = render(
+        request,
+        "articles/article_detail.html",
+        {"article": article, "object": article, "is_preview": True,
+         "related": Article.objects.related_to(article)},
+    )  # fmt: skip
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@staff_member_required
+def preview(request, pk):
+    """Staff see any article, draft or scheduled, from the admin's "View on site"."""
+    article = get_object_or_404(Article.objects.select_related("author"), pk=pk)
+    return render_preview(request, article)
+
+
+def shared_preview(request, token):
+    """Someone without an account opens a draft through a signed, unexpired, unrevoked link."""
+    found = read_token(token)
+    if found is None:
+        raise Http404("This share link is not valid (it may have expired or been revoked).")
+    pk, version = found
+    article = get_object_or_404(
+        Article.objects.select_related("author"), pk=pk, share_version=version
+    )
+    return render_preview(request, article)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "axes",
     "newsportal.consent",
+    "django_prose_editor",
     "articles",
 ]
 
@@ -99,6 +100,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsportal.context_processors.site",
@@ -214,6 +216,9 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Media (uploaded images): object storage or the front server in production; `make run` has
+# gunicorn serve them (SERVE_MEDIA=true).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 # Request bodies: forms here are small; uploads (admin images) are streamed to disk, not counted.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
@@ -248,7 +253,8 @@ _optional_connect_origins = _optional_script_origins + (
 )
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, *_optional_script_origins],
+    # CSP.NONCE is only sent when a page uses it (the admin's rich-text editor); public pages don't.
+    "script-src": [CSP.SELF, CSP.NONCE, *_optional_script_origins],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:", *_optional_connect_origins],
     "connect-src": [CSP.SELF, *_optional_connect_origins],

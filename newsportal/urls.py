@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from newsportal import health
 
@@ -14,5 +15,11 @@ urlpatterns = [
     path("", include("newsportal.consent.urls")),
     path("", include("articles.urls")),
 ]
+
+if settings.SERVE_MEDIA:
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.append(
+        re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
 
 handler500 = "newsportal.errors.server_error"

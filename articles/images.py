@@ -1,0 +1,85 @@
+"""Cover images: validated with Pillow, cleaned (orientation applied, metadata dropped) and cut
+into WebP renditions for `srcset`, once, when an image is uploaded."""
+
+from io import BytesIO
+from pathlib import PurePosixPath
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+MAX_BYTES = 15 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # 40 megapixels: more is a mistake or a decompression bomb
+RENDITION_WIDTHS = (480, 800, 1200, 1600)
+
+
+def validate_image(upload) -> None:
+    """Refuse anything but a sound JPEG, PNG or WebP of a sensible size, with a clear message."""
+    if upload.size > MAX_BYTES:
+        raise ValidationError(
+            f"The file is {upload.size / 1_048_576:.1f} MB; images may be at most "
+            f"{MAX_BYTES // 1_048_576} MB.", code="too_big"
+        )  # fmt: skip
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            if image.format not in ALLOWED_FORMATS:
+                raise ValidationError(
+                    f"{image.format or 'This'} files are not accepted: use JPEG, PNG or WebP.",
+                    code="format",
+                )
+            if image.width * image.height > MAX_PIXELS:
+                raise ValidationError(
+                    f"The image is {image.width}x{image.height} pixels; at most "
+                    f"{MAX_PIXELS // 1_000_000} megapixels are accepted.", code="too_many_pixels"
+                )  # fmt: skip
+            image.load()  # decodes every pixel: a truncated or corrupt file fails here
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError:
+        raise ValidationError("The image is too large to open safely.", code="bomb") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            "The file is not a readable image (it may be damaged or cut short).", code="corrupt"
+        ) from None
+    finally:
+        upload.seek(0)
+
+
+def clean_copy(upload) -> tuple[ContentFile, int, int, str]:
+    """The image turned upright, without EXIF (GPS, camera), in its own format."""
+    upload.seek(0)
+    with Image.open(upload) as original:
+        kind = original.format
+        image = ImageOps.exif_transpose(original)
+        if kind == "JPEG" and image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        out = BytesIO()
+        options = {"JPEG": {"quality": 88, "optimize": True}, "WEBP": {"quality": 85}}.get(kind, {})
+        image.save(out, kind, **options)  # no exif= argument: metadata is not written
+        return ContentFile(out.getvalue()), image.width, image.height, ALLOWED_FORMATS[kind]
+
+
+def make_renditions(name: str) -> dict[str, str]:
+    """WebP copies of the stored image `name` at each width up to its own: {width: name}."""
+    stem = PurePosixPath(name)
+    renditions = {}
+    with default_storage.open(name) as stored, Image.open(stored) as image:
+        image.load()
+        for width in RENDITION_WIDTHS:
+            if width > image.width:
+                break
+            height = round(image.height * width / image.width)
+            out = BytesIO()
+            image.resize((width, height), Image.Resampling.LANCZOS).save(out, "WEBP", quality=80)
+            path = f"renditions/{stem.parent.name}/{stem.stem}-{width}.webp"
+            renditions[str(width)] = default_storage.save(path, ContentFile(out.getvalue()))
+    return renditions
+
+
+def delete_files(name: str, renditions: dict) -> None:
+    for path in [name, *renditions.values()]:
+        if path:
+            default_storage.delete(path)
