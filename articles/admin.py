@@ -16,7 +16,8 @@ from articles.share import LIFETIMES, share_url
 # What the editor offers: the same elements the sanitizer keeps (articles/html.py).
 BODY_EXTENSIONS = {
     "Bold": True, "Italic": True, "Link": {"enableTarget": False}, "Heading": {"levels": [2, 3]},
-    "BulletList": True, "OrderedList": True, "Blockquote": True, "HardBreak": True, "History": True,
+    "BulletList": True, "OrderedList": True, "ListItem": True, "Blockquote": True,
+    "HardBreak": True, "History": True,
 }  # fmt: skip
 
 

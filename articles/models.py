@@ -226,6 +226,8 @@ class Article(models.Model):
         return slug_url("articles:article", self.slug)
 
     def clean(self):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()  # publishing without a time means now
         if self.cover_image and not self.cover_alt.strip():
             raise ValidationError(
                 {"cover_alt": "Describe the image for readers who cannot see it."}

@@ -164,6 +164,12 @@ def test_the_body_is_sanitized_whatever_is_posted(staff_client, posted, kept):
     assert Article.objects.get().body == kept
 
 
+def test_publishing_without_a_time_publishes_now(staff_client):
+    response = staff_client.post(ADD, article_post(published_at_0="", published_at_1=""))
+    assert response.status_code == 302
+    assert Article.objects.get() in Article.objects.published()
+
+
 def test_duplicate_slugs_and_oversized_fields_are_form_errors(staff_client):
     make_article(slug="pipeline-deal-signed")
     response = staff_client.post(ADD, article_post(title="x" * 301, seo_description="y" * 161))

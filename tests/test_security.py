@@ -65,6 +65,13 @@ def attempt_login(client, username, password):
     )
 
 
+def test_the_right_password_signs_in(django_user_model):
+    django_user_model.objects.create_superuser("chief", "c@example.com", "right-password-123")
+    client = Client()
+    assert attempt_login(client, "chief", "right-password-123").status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
 def test_failed_logins_lock_out_the_user_name(django_user_model):
     django_user_model.objects.create_superuser("chief", "c@example.com", "right-password-123")
     statuses = [attempt_login(Client(), "chief", "wrong").status_code for _ in range(5)]
