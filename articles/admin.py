@@ -130,13 +130,6 @@ class ArticleAdmin(admin.ModelAdmin):
             and obj.author.user_id == request.user.pk
         )
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not can_publish(request.user):
-            actions.pop("publish", None)
-            actions.pop("unpublish", None)
-        return actions
-
     def save_model(self, request, obj, form, change):
         if not can_publish(request.user):
             obj.status = Article.Status.DRAFT
