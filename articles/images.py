@@ -74,7 +74,7 @@ def make_renditions(name: str) -> dict[str, str]:
             height = round(image.height * width / image.width)
             out = BytesIO()
             image.resize((width, height), Image.Resampling.LANCZOS).save(out, "WEBP", quality=80)
-            path = f"renditions/{stem.parent.name}/{stem.stem}-{width}.webp"
+            path = f"renditions/{stem.parent}/{stem.stem}-{width}.webp"
             renditions[str(width)] = default_storage.save(path, ContentFile(out.getvalue()))
     return renditions
 

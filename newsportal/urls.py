@@ -10,6 +10,8 @@ admin.site.site_title = "Newsroom admin"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages that name none (the admin's).
+    path("favicon.ico", health.favicon),
     path("readyz", health.readyz, name="readyz"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("newsportal.consent.urls")),

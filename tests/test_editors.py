@@ -159,6 +159,8 @@ def test_replacing_clearing_or_deleting_leaves_no_orphan_files(staff_client, med
         ('<a href="https://example.com">link</a>',
          '<a href="https://example.com" rel="noopener noreferrer">link</a>'),
         ("<p>A<!-- hidden --></p>", "<p>A</p>"),
+        ('<p class="MsoNormal" style="margin:0"><span style="font-family:Calibri">Pasted'
+         "<o:p></o:p></span></p>", "<p>Pasted</p>"),  # from a word processor
     ],
 )  # fmt: skip
 def test_the_body_is_sanitized_whatever_is_posted(staff_client, posted, kept):
@@ -171,6 +173,17 @@ def test_publishing_without_a_time_publishes_now(staff_client):
     response = staff_client.post(ADD, article_post(published_at_0="", published_at_1=""))
     assert response.status_code == 302
     assert Article.objects.get() in Article.objects.published()
+
+
+def test_tag_and_author_pickers_autocomplete(staff_client):
+    make_tag("Energy")
+    make_author("Dana Bekova")
+    for field, term, expected in [("tags", "ene", "Energy"), ("author", "dana", "Dana Bekova")]:
+        response = staff_client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": "articles", "model_name": "article", "field_name": field, "term": term},
+        )
+        assert [r["text"] for r in response.json()["results"]] == [expected]
 
 
 def test_duplicate_slugs_and_oversized_fields_are_form_errors(staff_client):

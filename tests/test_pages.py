@@ -125,3 +125,9 @@ def test_server_error_page_links_back_without_context_processors(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert b"Go to the front page" in response.content
+
+
+def test_favicon_ico_points_at_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
