@@ -186,6 +186,10 @@ class Article(models.Model):
             models.Index(
                 fields=["status", "-published_at", "-id"], name="article_status_published_idx"
             ),
+            # The front page's lead: featured first, then newest.
+            models.Index(
+                fields=["status", "-is_featured", "-published_at", "-id"], name="article_lead_idx"
+            ),
             GinIndex(fields=["search_vector"], name="article_search_idx"),
             # "Did you mean": trigram similarity over titles (pg_trgm).
             GinIndex(fields=["title"], name="article_title_trgm_idx", opclasses=["gin_trgm_ops"]),
