@@ -73,7 +73,7 @@ class PageCacheMiddleware:
                 patch_vary_headers(response, ["Cookie"])
             return response
 
-        gen = generation()
+        gen = request.page_generation = generation()  # read_consent() reuses it
         key = self.key(request, gen)
         stored = cache.get(key)
         if stored is not None:

@@ -242,8 +242,6 @@ CONSENT_COOKIE_NAME = "consent"
 CONSENT_MAX_AGE = int(os.environ.get("CONSENT_MAX_AGE_DAYS", "180")) * 24 * 3600
 CONSENT_COOKIE_SECURE = HTTPS
 CONSENT_RETENTION_DAYS = int(os.environ.get("CONSENT_RETENTION_DAYS", "1095"))
-# Other processes learn of a policy edit within this time when the cache is per process (locmem).
-CONSENT_POLICY_CACHE_SECONDS = 60
 # Optional third-party measurement, loaded only after consent.
 ANALYTICS_SCRIPT_URL = os.environ.get("ANALYTICS_SCRIPT_URL", "")
 GOOGLE_TAG_ID = os.environ.get("GOOGLE_TAG_ID", "")

@@ -1,11 +1,8 @@
-"""The current cookie policy as a small immutable snapshot, cached so pages never query for it."""
+"""The current cookie policy as a small immutable snapshot, kept so pages never query for it."""
 
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.cache import cache
-
-CACHE_KEY = "consent:policy:v1"
+from newsportal import pagecache
 
 
 @dataclass(frozen=True)
@@ -70,17 +67,21 @@ def load_policy() -> PolicySnapshot:
     return PolicySnapshot(policy.version, policy.banner_text, policy.policy_text, categories)
 
 
-def current_policy() -> PolicySnapshot:
-    snapshot = cache.get(CACHE_KEY)
-    if snapshot is None:
-        snapshot = load_policy()
-        cache.set(CACHE_KEY, snapshot, settings.CONSENT_POLICY_CACHE_SECONDS)
-    return snapshot
+_snapshot = {"generation": None, "policy": None}
+
+
+def current_policy(generation: str | None = None) -> PolicySnapshot:
+    """The snapshot this process holds, reloaded when the site's cache generation moves on.
+
+    Any edit of the policy, a category or a cookie starts a new generation (see forget_policy),
+    so the check costs one cache read, which the page cache shares, and no query.
+    """
+    generation = generation or pagecache.generation()
+    if _snapshot["generation"] != generation:
+        _snapshot.update(policy=load_policy(), generation=generation)
+    return _snapshot["policy"]
 
 
 def forget_policy(**kwargs) -> None:
     """Signal receiver: the policy, a category or a cookie changed, and so did every page."""
-    from newsportal.pagecache import invalidate
-
-    cache.delete(CACHE_KEY)
-    invalidate()
+    pagecache.invalidate()

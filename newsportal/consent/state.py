@@ -61,7 +61,7 @@ def parse_cookie(request, *, max_age=None) -> tuple[int, str, frozenset[str]] | 
 
 
 def read_consent(request) -> Consent:
-    policy = current_policy()
+    policy = current_policy(getattr(request, "page_generation", None))
     gpc = request.headers.get("Sec-GPC", "").strip() == "1"
     parsed = parse_cookie(request, max_age=settings.CONSENT_MAX_AGE)
     if parsed is not None and parsed[0] == policy.version:
