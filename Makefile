@@ -83,7 +83,7 @@ test: $(STAMP) chromium $(VNU)
 # Load figures for the README's Performance table (a few minutes; not part of make test).
 bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
-	  apt-get install -y -qq wrk >/dev/null 2>&1; } || true
+	  apt-get update -qq && apt-get install -y -qq wrk >/dev/null 2>&1; } || true
 	$(PY) tests/perf/bench.py
 
 # Mixed traffic at 64 connections, undisturbed and with PostgreSQL restarted (about 5 minutes).

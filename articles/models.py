@@ -208,8 +208,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize(self.body)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self.time_untimed_publication()
         previous = None
         if self.pk:
             previous = Article.objects.filter(pk=self.pk).values("cover_image", "cover_renditions")
@@ -233,12 +232,16 @@ class Article(models.Model):
         return slug_url("articles:article", self.slug)
 
     def clean(self):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()  # publishing without a time means now
+        self.time_untimed_publication()  # before the constraint check of a form
         if self.cover_image and not self.cover_alt.strip():
             raise ValidationError(
                 {"cover_alt": "Describe the image for readers who cannot see it."}
             )
+
+    def time_untimed_publication(self):
+        """Publishing without a time means now."""
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     @property
     def cover_srcset(self) -> str:

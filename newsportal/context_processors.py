@@ -7,5 +7,4 @@ def site(request):
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         "site_description": settings.SITE_DESCRIPTION,
-        "admin_url": settings.ADMIN_URL,
     }

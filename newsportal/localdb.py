@@ -11,7 +11,7 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent.parent / "var" / "pgdata"
 
 
-def _server(cleanup_mode=None):
+def _server():
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset; pgserver copes with its fallback.
         warnings.simplefilter("ignore")
@@ -24,7 +24,7 @@ def _server(cleanup_mode=None):
                 "or set DATABASE_URL=postgres://user:password@host:5432/dbname."
             ) from None
         DATA_DIR.parent.mkdir(exist_ok=True)
-        return pgserver.get_server(DATA_DIR, cleanup_mode=cleanup_mode)
+        return pgserver.get_server(DATA_DIR, cleanup_mode=None)
 
 
 def database_url() -> str:

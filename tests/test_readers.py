@@ -165,10 +165,11 @@ def test_news_sitemap_holds_only_the_last_two_days(client, newsroom):
     assert "Pipeline deal signed" in titles
 
 
-def test_robots_txt_names_the_sitemaps(client):
+def test_robots_txt_names_the_sitemaps_and_not_the_admin(client, settings):
     response = client.get("/robots.txt")
     assert response["Content-Type"].startswith("text/plain")
     assertContains(response, "Sitemap: http://127.0.0.1:8000/sitemap.xml")
+    assertNotContains(response, settings.ADMIN_URL)  # a moved admin stays unadvertised
 
 
 @pytest.mark.parametrize(
