@@ -135,8 +135,12 @@ def render_preview(request, article):
 
 @staff_member_required
 def preview(request, pk):
-    """Staff see any article, draft or scheduled, from the admin's "View on site"."""
+    """Editors see any article, draft or scheduled, from the admin's "View on site"; authors
+    see their own."""
     article = get_object_or_404(Article.objects.select_related("author"), pk=pk)
+    own = article.author is not None and article.author.user_id == request.user.pk
+    if not (own or request.user.has_perm("articles.publish_article")):
+        raise Http404("No article to preview here.")
     return render_preview(request, article)
 
 

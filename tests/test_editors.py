@@ -278,6 +278,14 @@ def test_staff_preview_a_draft_marked_and_never_cached(staff_client):
     assert anonymous.status_code == 302  # to the admin sign-in
 
 
+def test_authors_preview_only_their_own_drafts(django_user_model):
+    user, client = user_in(django_user_model, "Authors", "amina")
+    own = make_article("Mine", status=Article.Status.DRAFT, author=make_author(user=user))
+    others = make_article("Theirs", status=Article.Status.DRAFT)
+    assert client.get(reverse("articles:preview", args=[own.pk])).status_code == 200
+    assert client.get(reverse("articles:preview", args=[others.pk])).status_code == 404
+
+
 def test_view_on_site_previews_drafts_and_links_live_articles(staff_client):
     draft = make_article(status=Article.Status.DRAFT)
     live = make_article()
