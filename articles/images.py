@@ -48,7 +48,7 @@ def validate_image(upload) -> None:
         upload.seek(0)
 
 
-def clean_copy(upload) -> tuple[ContentFile, int, int, str]:
+def clean_copy(upload) -> tuple[ContentFile, str]:
     """The image turned upright, without EXIF (GPS, camera), in its own format."""
     upload.seek(0)
     with Image.open(upload) as original:
@@ -59,7 +59,7 @@ def clean_copy(upload) -> tuple[ContentFile, int, int, str]:
         out = BytesIO()
         options = {"JPEG": {"quality": 88, "optimize": True}, "WEBP": {"quality": 85}}.get(kind, {})
         image.save(out, kind, **options)  # no exif= argument: metadata is not written
-        return ContentFile(out.getvalue()), image.width, image.height, ALLOWED_FORMATS[kind]
+        return ContentFile(out.getvalue()), ALLOWED_FORMATS[kind]
 
 
 def make_renditions(name: str) -> dict[str, str]:

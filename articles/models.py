@@ -178,6 +178,7 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
+    _loaded_cover = ("", {})  # (stored image name, its renditions); set by from_db() and save()
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -209,27 +210,29 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.body = sanitize(self.body)
         self.time_untimed_publication()
-        previous = None
-        if self.pk:
-            previous = Article.objects.filter(pk=self.pk).values("cover_image", "cover_renditions")
-            previous = previous.first()
         uploaded = bool(self.cover_image) and not self.cover_image._committed
         if uploaded:
-            content, _, _, extension = clean_copy(self.cover_image.file)
+            content, extension = clean_copy(self.cover_image.file)
             self.cover_image.save(f"{self.slug[:80]}.{extension}", content, save=False)
             self.cover_renditions = make_renditions(self.cover_image.name)
         elif not self.cover_image:
             self.cover_renditions = {}
         super().save(*args, **kwargs)
-        if (
-            previous
-            and previous["cover_image"]
-            and previous["cover_image"] != self.cover_image.name
-        ):
-            delete_files(previous["cover_image"], previous["cover_renditions"])
+        loaded_name, loaded_renditions = self._loaded_cover
+        if loaded_name and loaded_name != self.cover_image.name:
+            delete_files(loaded_name, loaded_renditions)  # replaced or cleared: no orphans
+        self._loaded_cover = (self.cover_image.name, self.cover_renditions)
 
     def get_absolute_url(self):
         return slug_url("articles:article", self.slug)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # The stored image, so save() can delete its files once it is replaced (no extra query).
+        if "cover_image" in field_names and "cover_renditions" in field_names:
+            article._loaded_cover = (article.cover_image.name or "", article.cover_renditions)
+        return article
 
     def clean(self):
         self.time_untimed_publication()  # before the constraint check of a form
@@ -249,20 +252,20 @@ class Article(models.Model):
             f"{default_storage.url(name)} {width}w" for width, name in self.cover_renditions.items()
         )
 
+    def _rendition_url(self, pick) -> str:
+        """The rendition whose width `pick` (min or max) chooses, else the image itself."""
+        if self.cover_renditions:
+            return default_storage.url(self.cover_renditions[pick(self.cover_renditions, key=int)])
+        return self.cover_image.url if self.cover_image else ""
+
     @property
     def cover_url(self) -> str:
-        """The largest rendition (for link previews and feeds), else the image itself."""
-        if not self.cover_image:
-            return ""
-        if self.cover_renditions:
-            return default_storage.url(self.cover_renditions[max(self.cover_renditions, key=int)])
-        return self.cover_image.url
+        """The largest rendition, for link previews and feeds."""
+        return self._rendition_url(max)
 
     @property
     def thumbnail_url(self) -> str:
-        if self.cover_renditions:
-            return default_storage.url(self.cover_renditions[min(self.cover_renditions, key=int)])
-        return self.cover_image.url if self.cover_image else ""
+        return self._rendition_url(min)
 
     @property
     def description(self) -> str:
