@@ -227,8 +227,8 @@ class Article(models.Model):
         return slug_url("articles:article", self.slug)
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        article = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):
+        article = super().from_db(db, field_names, values, **kwargs)
         # The stored image, so save() can delete its files once it is replaced (no extra query).
         if "cover_image" in field_names and "cover_renditions" in field_names:
             article._loaded_cover = (article.cover_image.name or "", article.cover_renditions)
