@@ -16,7 +16,13 @@ RENDITION_WIDTHS = (480, 800, 1200, 1600)
 
 
 def validate_image(upload) -> None:
-    """Refuse anything but a sound JPEG, PNG or WebP of a sensible size, with a clear message."""
+    """Refuse anything but a sound JPEG, PNG or WebP of a sensible size, with a clear message.
+
+    Only a new upload is checked: the stored image passed these checks when it arrived, and an
+    ordinary save must neither re-read it nor fail when it has gone (a database-only restore).
+    """
+    if getattr(upload, "_committed", False):
+        return
     if upload.size > MAX_BYTES:
         raise ValidationError(
             f"The file is {upload.size / 1_048_576:.1f} MB; images may be at most "
@@ -48,8 +54,8 @@ def validate_image(upload) -> None:
         upload.seek(0)
 
 
-def clean_copy(upload) -> tuple[ContentFile, str]:
-    """The image turned upright, without EXIF (GPS, camera), in its own format."""
+def clean_copy(upload) -> tuple[ContentFile, str, tuple[int, int]]:
+    """The image turned upright, without EXIF (GPS, camera), in its own format, and its size."""
     upload.seek(0)
     with Image.open(upload) as original:
         kind = original.format
@@ -59,7 +65,7 @@ def clean_copy(upload) -> tuple[ContentFile, str]:
         out = BytesIO()
         options = {"JPEG": {"quality": 88, "optimize": True}, "WEBP": {"quality": 85}}.get(kind, {})
         image.save(out, kind, **options)  # no exif= argument: metadata is not written
-        return ContentFile(out.getvalue()), ALLOWED_FORMATS[kind]
+        return ContentFile(out.getvalue()), ALLOWED_FORMATS[kind], image.size
 
 
 def make_renditions(name: str) -> dict[str, str]:

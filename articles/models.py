@@ -137,8 +137,6 @@ class Article(models.Model):
     cover_image = models.ImageField(
         upload_to="covers/%Y/%m/",
         blank=True,
-        width_field="cover_width",
-        height_field="cover_height",
         validators=[validate_image],
         help_text="JPEG, PNG or WebP, at most 15 MB. Location and camera data are removed.",
     )
@@ -152,6 +150,8 @@ class Article(models.Model):
     cover_credit = models.CharField(
         "credit", max_length=150, blank=True, help_text="e.g. Photo: Aigerim Sadykova / Reuters"
     )
+    # Set by save() from the cleaned copy. Not ImageField's width_field/height_field: those
+    # re-open the stored file whenever a form assigns the field, on every save of the article.
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_renditions = models.JSONField(default=dict, blank=True, editable=False)
@@ -212,10 +212,12 @@ class Article(models.Model):
         self.time_untimed_publication()
         uploaded = bool(self.cover_image) and not self.cover_image._committed
         if uploaded:
-            content, extension = clean_copy(self.cover_image.file)
+            content, extension, size = clean_copy(self.cover_image.file)
             self.cover_image.save(f"{self.slug[:80]}.{extension}", content, save=False)
+            self.cover_width, self.cover_height = size
             self.cover_renditions = make_renditions(self.cover_image.name)
         elif not self.cover_image:
+            self.cover_width = self.cover_height = None
             self.cover_renditions = {}
         super().save(*args, **kwargs)
         loaded_name, loaded_renditions = self._loaded_cover

@@ -5,8 +5,36 @@ import sys
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
+from django.views import defaults
 
 RETRY_AFTER_SECONDS = 30
+
+
+def _in_admin(request) -> bool:
+    return request is not None and request.path.startswith(f"/{settings.ADMIN_URL}")
+
+
+def _admin_context() -> dict:
+    """What the admin's base template needs, without a query (the database may be what failed)."""
+    from django.contrib import admin
+
+    return {"site_header": admin.site.site_header, "site_title": admin.site.site_title}
+
+
+def page_not_found(request, exception):
+    """handler404: under the admin's address, a page that looks like the admin and leads back."""
+    if _in_admin(request):
+        context = {**_admin_context(), "exception": None}
+        return render(request, "admin/404.html", context, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def permission_denied(request, exception):
+    """handler403: the admin's own look under its address, the site's elsewhere."""
+    if _in_admin(request):
+        context = {**_admin_context(), "exception": str(exception or "")}
+        return render(request, "admin/403.html", context, status=403)
+    return defaults.permission_denied(request, exception)
 
 
 def server_error(request):
@@ -16,13 +44,14 @@ def server_error(request):
     failed. Django calls this while handling the exception, wherever it was raised (a view or a
     middleware), so `sys.exception()` is the cause.
     """
-    context = {"site_name": settings.SITE_NAME}
+    context = {"site_name": settings.SITE_NAME, **_admin_context()}
     if isinstance(sys.exception(), (OperationalError, InterfaceError)):
         response = render(None, "503.html", context, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
         return response
-    return render(None, "500.html", context, status=500)
+    template = "admin/500.html" if _in_admin(request) else "500.html"
+    return render(None, template, context, status=500)
 
 
 class ErrorPageMiddleware:
