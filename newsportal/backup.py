@@ -1,18 +1,16 @@
-"""`make backup` and `make restore`: pg_dump / pg_restore in the custom format, in var/backups/.
+"""Backups of the site's database: pg_dump / pg_restore in the custom format, in var/backups/.
 
-    python -m newsportal.backup dump                 -> var/backups/newsportal-<time>.dump
-    python -m newsportal.backup restore [FILE] [--database NAME]
+    manage.py backup                              -> var/backups/newsportal-<time>.dump
+    manage.py restore [FILE] [--database NAME]    (make backup / make restore call these)
 
 Restore replaces the objects in the target database (the site's own unless --database names
 another one on the same server). The private server's own client programs are used when
 available, so the versions always match.
 """
 
-import argparse
 import os
 import shutil
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,13 +18,13 @@ BACKUP_DIR = Path(__file__).resolve().parent.parent / "var" / "backups"
 
 
 def client_program(name: str) -> str:
-    try:
-        from pgserver._commands import POSTGRES_BIN_PATH
+    from newsportal import localdb
 
-        bundled = POSTGRES_BIN_PATH / name
+    try:
+        bundled = localdb.bin_path() / name
         if bundled.exists():
             return str(bundled)
-    except ImportError:
+    except SystemExit:  # not installed: DATABASE_URL points at another server
         pass
     found = shutil.which(name)
     if not found:
@@ -71,28 +69,3 @@ def latest() -> Path:
     if not dumps:
         raise SystemExit(f"backup: no backups in {BACKUP_DIR}")
     return dumps[-1]
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m newsportal.backup")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("dump")
-    restore_parser = sub.add_parser("restore")
-    restore_parser.add_argument("file", nargs="?", type=Path)
-    restore_parser.add_argument("--database", help="restore into this database instead")
-    args = parser.parse_args(argv)
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsportal.settings")
-    import django
-
-    django.setup()
-    if args.command == "dump":
-        print(f"Backed up to {dump()}")
-    else:
-        path = args.file or latest()
-        restore(path, args.database)
-        print(f"Restored {path}")
-
-
-if __name__ == "__main__":
-    sys.exit(main())

