@@ -1,9 +1,6 @@
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
-from django.views.generic import TemplateView
 
 from articles import feeds, views
-from articles.sitemaps import SITEMAPS, NewsSitemap
 
 app_name = "articles"
 urlpatterns = [
@@ -19,16 +16,4 @@ urlpatterns = [
     path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="atom"),
     path("tags/<slug:slug>/rss/", feeds.TagFeed(), name="tag-rss"),
     path("tags/<slug:slug>/atom/", feeds.TagAtomFeed(), name="tag-atom"),
-    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path(
-        "sitemap-news.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/sitemap_news.xml"},
-        name="sitemap-news",
-    ),
-    path(
-        "robots.txt",
-        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
-        name="robots",
-    ),
 ]

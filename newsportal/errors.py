@@ -55,7 +55,7 @@ def server_error(request):
 
 
 class ErrorPageMiddleware:
-    """A styled 405 page, and the Permissions-Policy header on every response."""
+    """A styled 405 page (Django's own is empty)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -66,5 +66,4 @@ class ErrorPageMiddleware:
             allow = response["Allow"]
             response = render(request, "405.html", {"allow": allow}, status=405)
             response["Allow"] = allow
-        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response

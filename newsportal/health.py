@@ -1,6 +1,5 @@
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponsePermanentRedirect
-from django.templatetags.static import static
+from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 
 
@@ -19,8 +18,3 @@ def readyz(request):
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ready\n", content_type="text/plain")
-
-
-def favicon(request):
-    """Browsers ask for /favicon.ico on pages that name no icon (the admin's)."""
-    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -1,18 +1,41 @@
+"""The project's URL map: composes the apps' pages with the site-wide ones (the one module of
+`newsportal/` that may import an app, as the composition root)."""
+
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
+from articles.sitemaps import SITEMAPS, NewsSitemap
 from newsportal import health
+
+lazy_static = lazy(static, str)
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    # Browsers ask for /favicon.ico on pages that name none (the admin's).
-    path("favicon.ico", health.favicon),
     path("readyz", health.readyz, name="readyz"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's). Lazy: the hashed
+    # name is only known once collectstatic has run.
+    path("favicon.ico", RedirectView.as_view(url=lazy_static("img/favicon.svg"), permanent=True)),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
+    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-news.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/sitemap_news.xml"},
+        name="sitemap-news",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("newsportal.consent.urls")),
     path("", include("articles.urls")),

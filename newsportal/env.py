@@ -1,0 +1,51 @@
+"""Helpers that read the settings from the environment and stop with one sentence when they can't.
+
+Kept out of settings.py so that the settings read as a list of decisions.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def fail(message: str):
+    """Stop with a sentence an operator can act on, instead of a traceback."""
+    raise SystemExit(f"newsportal: configuration error: {message}")
+
+
+def cache_from_url(url: str, base_dir: Path) -> dict:
+    """CACHE_URL: redis://host:6379/0 (several machines), file:///path (several processes on one
+    machine), locmem:// (one process: the default) or dummy://."""
+    parts = urlsplit(url)
+    scheme = parts.scheme
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "file":
+        location = Path(parts.netloc + parts.path)
+        location = location if location.is_absolute() else base_dir / location
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(location),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    fail(
+        f"CACHE_URL scheme {scheme!r} is not supported (use redis://, file://, locmem://, dummy://)."
+    )
