@@ -6,4 +6,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from articles import signals  # noqa: F401
+        from articles import caching, signals  # noqa: F401
+
+        caching.register()

@@ -1,57 +1,56 @@
-"""A full-page cache for anonymous readers.
+"""A full-page cache for anonymous readers; generic plumbing that imports no app.
 
-Pages differ between readers only by their consent state (the banner, and scripts allowed after
-consent), so the cache key holds that state instead of the whole Cookie header. Any edit that can
-change a page starts a new cache generation, so every stored page is dropped at once; and no page
-is kept past the moment the next scheduled article goes live.
+Pages are stored under the content generation (newsportal/generation.py), so starting a new
+generation drops every stored page at once. The apps tell the cache the rest, in their
+`AppConfig.ready()`:
+
+- `vary_on(func)`: `func(request) -> str` names the variant of a page this request gets (the
+  consent app: undecided / declined / accepted / the chosen categories). Pages differ between
+  readers only by these, never by the whole Cookie header.
+- `limit_lifetime(func)`: `func() -> seconds or None` bounds how long any page may be kept (the
+  articles app: until the next scheduled article goes live). Zero or less means that moment has
+  passed: a new generation starts, so what was stored before it is dropped.
 """
 
 import hashlib
-import time
-import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
-GENERATION_KEY = "page:generation"
+from newsportal import generation
+
 UNCACHEABLE_CONTROLS = ("private", "no-store", "no-cache")
 
-
-def generation() -> str:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        value = cache.get(GENERATION_KEY)
-    return value
+_variants: list[Callable] = []
+_lifetime_limits: list[Callable] = []
 
 
-def invalidate(**kwargs) -> None:
-    """Drop every cached page (signal receiver for any content that pages show)."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+def vary_on(func: Callable) -> Callable:
+    """Register `func(request) -> str` as part of every page's cache key."""
+    if func not in _variants:
+        _variants.append(func)
+    return func
 
 
-def seconds_until_next_publication(gen: str) -> float | None:
-    """Computed once per generation: the scheduled time only changes when an article is saved."""
-    from articles.models import Article
-
-    key = f"page:{gen}:next-publication"
-    at = cache.get(key)
-    if at is None:
-        when = Article.objects.next_publication_at()
-        at = when.timestamp() if when else 0
-        cache.set(key, at, settings.PAGE_CACHE_SECONDS)
-    return at - time.time() if at else None
+def limit_lifetime(func: Callable) -> Callable:
+    """Register `func() -> seconds or None` as a bound on every page's lifetime."""
+    if func not in _lifetime_limits:
+        _lifetime_limits.append(func)
+    return func
 
 
-def page_lifetime(gen: str) -> int:
-    """How long a page may be kept: never past the next scheduled publication."""
+def page_lifetime() -> int:
+    """How long a page may be kept: the setting, or less where an app says so."""
     lifetime = settings.PAGE_CACHE_SECONDS
-    remaining = seconds_until_next_publication(gen)
-    if remaining is not None:
+    for limit in _lifetime_limits:
+        remaining = limit()
+        if remaining is None:
+            continue
         if remaining <= 0:
-            invalidate()  # an article went live: whatever was stored is out of date
+            generation.bump()  # the moment passed: whatever was stored is out of date
             return 0
         lifetime = min(lifetime, int(remaining))
     return lifetime
@@ -73,8 +72,7 @@ class PageCacheMiddleware:
                 patch_vary_headers(response, ["Cookie"])
             return response
 
-        gen = request.page_generation = generation()  # read_consent() reuses it
-        key = self.key(request, gen)
+        key = self.key(request, generation.current(request))
         stored = cache.get(key)
         if stored is not None:
             status, headers, content = stored
@@ -84,7 +82,7 @@ class PageCacheMiddleware:
 
         response = self.get_response(request)
         if self.is_storable(response):
-            lifetime = page_lifetime(gen)
+            lifetime = page_lifetime()
             if lifetime > 0:
                 patch_vary_headers(response, ["Cookie", "Sec-GPC"])
                 patch_cache_control(
@@ -115,7 +113,8 @@ class PageCacheMiddleware:
     @staticmethod
     def key(request, gen: str) -> str:
         path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-        return f"page:{gen}:{request.consent.cache_key}:{request.get_host()}:{path}"
+        variant = ":".join(func(request) for func in _variants)
+        return f"page:{gen}:{variant}:{request.get_host()}:{path}"
 
     @staticmethod
     def is_storable(response) -> bool:

@@ -7,4 +7,8 @@ class ConsentConfig(AppConfig):
     verbose_name = "Cookie consent"
 
     def ready(self):
+        from newsportal import pagecache
         from newsportal.consent import signals  # noqa: F401
+        from newsportal.consent.state import page_variant
+
+        pagecache.vary_on(page_variant)

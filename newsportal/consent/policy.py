@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from newsportal import pagecache
+from newsportal import generation
 
 
 @dataclass(frozen=True)
@@ -70,18 +70,13 @@ def load_policy() -> PolicySnapshot:
 _snapshot = {"generation": None, "policy": None}
 
 
-def current_policy(generation: str | None = None) -> PolicySnapshot:
-    """The snapshot this process holds, reloaded when the site's cache generation moves on.
+def current_policy(request=None) -> PolicySnapshot:
+    """The snapshot this process holds, reloaded when the site's content generation moves on.
 
-    Any edit of the policy, a category or a cookie starts a new generation (see forget_policy),
-    so the check costs one cache read, which the page cache shares, and no query.
+    Any edit of the policy, a category or a cookie starts a new generation (consent/signals.py),
+    so the check costs one cache read per request, which the page cache shares, and no query.
     """
-    generation = generation or pagecache.generation()
-    if _snapshot["generation"] != generation:
-        _snapshot.update(policy=load_policy(), generation=generation)
+    current = generation.current(request)
+    if _snapshot["generation"] != current:
+        _snapshot.update(policy=load_policy(), generation=current)
     return _snapshot["policy"]
-
-
-def forget_policy(**kwargs) -> None:
-    """Signal receiver: the policy, a category or a cookie changed, and so did every page."""
-    pagecache.invalidate()

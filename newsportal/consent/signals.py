@@ -1,10 +1,11 @@
 from django.db.models.signals import post_delete, post_save
 
+from newsportal import generation
 from newsportal.consent.models import Cookie, CookieCategory, CookiePolicy
-from newsportal.consent.policy import forget_policy
 
+# The policy, a category or a cookie changed: every page (the banner) and every process's policy
+# snapshot is out of date.
 for model in (CookiePolicy, CookieCategory, Cookie):
-    post_save.connect(forget_policy, sender=model, dispatch_uid=f"consent-forget-{model.__name__}")
-    post_delete.connect(
-        forget_policy, sender=model, dispatch_uid=f"consent-forget-d-{model.__name__}"
-    )
+    name = model.__name__
+    post_save.connect(generation.bump, sender=model, dispatch_uid=f"consent-saved-{name}")
+    post_delete.connect(generation.bump, sender=model, dispatch_uid=f"consent-deleted-{name}")

@@ -61,7 +61,7 @@ def parse_cookie(request, *, max_age=None) -> tuple[int, str, frozenset[str]] | 
 
 
 def read_consent(request) -> Consent:
-    policy = current_policy(getattr(request, "page_generation", None))
+    policy = current_policy(request)
     gpc = request.headers.get("Sec-GPC", "").strip() == "1"
     parsed = parse_cookie(request, max_age=settings.CONSENT_MAX_AGE)
     if parsed is not None and parsed[0] == policy.version:
@@ -69,6 +69,11 @@ def read_consent(request) -> Consent:
         return Consent(policy, True, granted & policy.optional_keys, record_id, gpc)
     # Global Privacy Control counts as a decline of everything optional, without a record.
     return Consent(policy, decided=gpc, gpc=gpc)
+
+
+def page_variant(request) -> str:
+    """The page cache's variant for this request (registered in apps.py)."""
+    return request.consent.cache_key
 
 
 def expire_declined_cookies(request, response, consent: Consent) -> None:
