@@ -1,0 +1,65 @@
+"""Articles from plain-text files: the demo content, and whatever a newsroom imports by hand.
+
+The `import_article` and `load_demo` management commands only parse their arguments and call
+these functions.
+"""
+
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from articles.models import Article, Author, Tag
+from articles.plaintext import PlainTextError, parse
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_ARTICLES = [
+    {
+        "path": DEMO_DIR / "a-new-stage-of-kazakh-uzbek-relations.txt",
+        "tags": ["Kazakhstan", "Uzbekistan", "Central Asia", "Diplomacy"],
+        "author": "Newsroom",
+    },
+]
+
+
+class ImportFailed(ValueError):
+    """The file could not be imported; the message says why, and nothing was written."""
+
+
+def import_article(path, *, slug="", tags=(), author="", overwrite=True) -> tuple[Article, bool]:
+    """Create (or, with `overwrite`, update) the published article in the text file at `path`."""
+    path = Path(path)
+    try:
+        parsed = parse(path.read_bytes())
+    except OSError as error:
+        raise ImportFailed(f"{path}: cannot read the file ({error.strerror}).") from None
+    except PlainTextError as error:
+        raise ImportFailed(f"{path}: {error}; nothing was imported.") from None
+    # Page dumps are named after their URL; fall back to the title for other names.
+    slug = slug or slugify(path.stem) or slugify(parsed.title)
+    if not slug:
+        raise ImportFailed(f"{path}: cannot derive a slug; pass --slug.")
+    with transaction.atomic():
+        article = Article.objects.filter(slug=slug).first() or Article(slug=slug)
+        created = article.pk is None
+        if not created and not overwrite:
+            return article, False
+        article.title = parsed.title
+        article.body = parsed.body
+        article.status = Article.Status.PUBLISHED
+        if author:
+            article.author, _ = Author.objects.get_or_create(
+                slug=slugify(author), defaults={"name": author}
+            )
+        article.save()
+        if tags:
+            article.tags.set(
+                Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+                for name in tags
+            )
+    return article, created
+
+
+def load_demo() -> list[tuple[Article, bool]]:
+    """The demo articles shipped with the project, loaded once: running it again changes nothing."""
+    return [import_article(**demo, overwrite=False) for demo in DEMO_ARTICLES]
