@@ -1,10 +1,9 @@
-import importlib
-
 import pytest
-from django.apps import apps
 from django.core.cache import cache
 
-from newsportal import pagecache
+from articles.caching import seconds_until_next_publication
+from newsportal.consent.defaults import create_default_policy
+from newsportal.consent.models import Cookie, CookieCategory, CookiePolicy
 from newsportal.consent.policy import current_policy
 
 
@@ -28,7 +27,7 @@ def empty_cache():
 @pytest.fixture
 def warm_caches(db):
     """What a running site computes once and keeps: the cookie policy and the next publication."""
-    pagecache.seconds_until_next_publication(pagecache.generation())
+    seconds_until_next_publication()
     return current_policy()
 
 
@@ -42,8 +41,12 @@ def staff_client(client, django_user_model):
 @pytest.fixture
 def shipped_policy(transactional_db):
     """The cookie policy the migrations ship (transactional tests empty every table after them)."""
-    from newsportal.consent.models import CookiePolicy
-
     if not CookiePolicy.objects.exists():
-        migration = importlib.import_module("newsportal.consent.migrations.0002_default_policy")
-        migration.create(apps, None)
+        create_default_policy(CookiePolicy, CookieCategory, Cookie)
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploads go to a folder of the test's own, removed afterwards."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path

@@ -19,17 +19,10 @@ from articles.models import Article
 from newsportal.consent.models import CookieCategory, CookiePolicy
 from tests.factories import make_author, make_tag
 from tests.forms import form_data
+from tests.helpers import decide, signed_in
 from tests.images import image_bytes, upload
 
-SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
-
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def change_url(obj):
@@ -68,14 +61,6 @@ def illustrated_article(staff_client, **overrides):
     return Article.objects.get(slug=data["slug"])
 
 
-def role_client(django_user_model, group, name):
-    user = django_user_model.objects.create_user(name, password=None, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    client = Client()
-    client.force_login(user)
-    return user, client
-
-
 def test_an_illustrated_article_saves_again_unchanged(staff_client):
     article = illustrated_article(staff_client)
     stored = article.cover_image.name
@@ -97,7 +82,7 @@ def test_an_editor_changes_one_field_of_an_illustrated_article(
     staff_client, django_user_model, field, value, shown
 ):
     article = illustrated_article(staff_client)
-    _, editor = role_client(django_user_model, "Editors", "erlan")
+    _, editor = signed_in(django_user_model, "Editors", "erlan")
     resave(editor, article, **{field: value})
     assertContains(Client().get(article.get_absolute_url()), shown)
 
@@ -106,7 +91,7 @@ def test_an_editor_schedules_and_unpublishes_an_illustrated_article(
     staff_client, django_user_model
 ):
     article = illustrated_article(staff_client)
-    _, editor = role_client(django_user_model, "Editors", "erlan")
+    _, editor = signed_in(django_user_model, "Editors", "erlan")
     later = timezone.localtime() + timedelta(days=1)
     resave(editor, article, published_at_0=later.strftime("%Y-%m-%d"))
     assert Client().get(article.get_absolute_url()).status_code == 404  # scheduled
@@ -118,7 +103,7 @@ def test_an_editor_schedules_and_unpublishes_an_illustrated_article(
 
 
 def test_an_author_saves_their_own_illustrated_draft_again(staff_client, django_user_model):
-    user, author_client = role_client(django_user_model, "Authors", "amina")
+    user, author_client = signed_in(django_user_model, "Authors", "amina")
     article = illustrated_article(staff_client, status="draft")
     article.author.user = user
     article.author.save()
@@ -174,7 +159,7 @@ def test_every_registered_model_saves_back_unchanged(staff_client, django_user_m
 
 def test_read_only_models_open_for_viewing(staff_client, client, django_user_model):
     """Consent proof and sign-in records open in the admin without error (there is no Save)."""
-    client.post("/consent/", {"decision": "accept"}, headers=SAME_ORIGIN)
+    decide(client)
     superuser = django_user_model.objects.get(username="editor")
     opened = 0
     for model_admin in admin.site._registry.values():
@@ -200,7 +185,7 @@ def test_an_unknown_admin_address_is_an_admin_404(staff_client):
 
 
 def test_a_forbidden_admin_page_is_an_admin_403(django_user_model):
-    _, author = role_client(django_user_model, "Authors", "amina")
+    _, author = signed_in(django_user_model, "Authors", "amina")
     assert_admin_page(author.get(reverse("admin:auth_user_changelist")), 403)
 
 

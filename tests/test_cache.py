@@ -17,10 +17,9 @@ from articles.models import Article
 from newsportal.consent.models import CookiePolicy
 from newsportal.pagecache import PageCacheMiddleware
 from tests.factories import make_article, make_author, make_tag
+from tests.helpers import decide
 
 pytestmark = pytest.mark.django_db
-
-SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}
 
 
 @pytest.fixture
@@ -54,12 +53,12 @@ def test_pages_vary_on_consent_state_not_on_other_cookies(client, story):
     same = client.get("/")
     assert same["X-Cache"] == "hit"
     assertContains(same, 'id="consent-banner"')
-    client.post("/consent/", {"decision": "decline"}, **SAME_ORIGIN)
+    decide(client, "decline")
     declined = client.get("/")
     assert declined["X-Cache"] == "miss"
     assertNotContains(declined, 'id="consent-banner"')
     other_visitor = Client()
-    other_visitor.post("/consent/", {"decision": "decline"}, **SAME_ORIGIN)
+    decide(other_visitor, "decline")
     assert other_visitor.get("/")["X-Cache"] == "hit"  # same state, shared page
 
 
@@ -114,6 +113,7 @@ def test_personal_responses_are_never_stored(rf, personalise):
     assert middleware(request)["X-Cache"] == "miss"
 
 
+@pytest.mark.slow
 def test_static_files_are_hashed_and_precompressed(settings, tmp_path):
     from django.core.management import call_command
 

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test import Client
 
 from newsportal.consent.models import ConsentEvent, ConsentRecord
+from tests.helpers import SAME_ORIGIN, decide
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shipped_policy")]
-SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}
 
 
 def post_all_at_once(requests):
@@ -41,7 +41,7 @@ def client_with(cookie_value):
 
 def test_one_visitors_concurrent_decisions_leave_one_record_and_every_event():
     first = Client()
-    first.post("/consent/", {"decision": "accept"}, **SAME_ORIGIN)
+    decide(first, "accept")
     cookie = first.cookies[settings.CONSENT_COOKIE_NAME].value
     decisions = [
         {"decision": "decline"},

@@ -12,22 +12,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from newsportal import pagecache
+from newsportal import generation
 from newsportal.consent.client import ip_prefix, user_agent_family
 from newsportal.consent.models import ConsentEvent, ConsentRecord, CookiePolicy
 from newsportal.consent.state import parse_cookie
 from tests.factories import make_article
+from tests.helpers import DECIDE, SAME_ORIGIN, decide
 
 pytestmark = pytest.mark.django_db
 
-DECIDE = "/consent/"
-SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}
 BANNER = 'id="consent-banner"'
-
-
-def decide(client, decision="accept", categories=(), next_url="/", **headers):
-    data = {"decision": decision, "next": next_url, "category": list(categories)}
-    return client.post(DECIDE, data, **{**SAME_ORIGIN, **headers})
 
 
 def consent_cookie(response):
@@ -316,7 +310,7 @@ def test_analytics_snippet_is_rendered_only_after_consent(client, settings):
 def test_google_consent_mode_is_a_static_script_with_the_granted_categories(client, settings):
     assertNotContains(client.get("/"), "consent-mode.js")
     settings.GOOGLE_TAG_ID = "G-TEST123"
-    pagecache.invalidate()  # as the migrate of a deployment does
+    generation.bump()  # as the migrate of a deployment does
     response = client.get("/")
     assertContains(response, 'data-tag-id="G-TEST123" data-granted=""')
     decide(client, "choose", ["analytics"])

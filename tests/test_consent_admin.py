@@ -8,17 +8,16 @@ from django.test import Client
 from django.urls import reverse
 
 from newsportal.consent.models import ConsentEvent, ConsentRecord, CookiePolicy
+from tests.helpers import decide
 
 pytestmark = pytest.mark.django_db
-
-SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}
 
 
 @pytest.fixture
 def decisions():
     """Three visitors: two accept, one declines."""
     for decision in ["accept", "accept", "decline"]:
-        Client().post("/consent/", {"decision": decision}, **SAME_ORIGIN)
+        decide(Client(), decision)
     return ConsentRecord.objects.all()
 
 

@@ -9,8 +9,12 @@ from django.test import Client
 from newsportal import backup
 from newsportal.consent.models import ConsentEvent
 from tests.factories import make_article, make_tag
+from tests.helpers import decide
 
 RESTORED = "newsportal_restore_check"
+
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
@@ -37,7 +41,7 @@ def test_a_backup_restores_into_a_new_database(tmp_path, scratch_database):
     for _ in range(3):
         make_article(tags=tags)
     for decision in ["accept", "decline"]:
-        Client().post("/consent/", {"decision": decision}, HTTP_SEC_FETCH_SITE="same-origin")
+        decide(Client(), decision)
     assert ConsentEvent.objects.count() == 2
 
     path = backup.dump(tmp_path)

@@ -4,7 +4,6 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
@@ -15,16 +14,11 @@ from pytest_django.asserts import assertContains, assertNotContains
 from articles.models import Article, Author
 from articles.share import share_url
 from tests.factories import make_article, make_author, make_tag
+from tests.helpers import signed_in
 from tests.images import exif_with_gps_and_rotation, image_bytes, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 ADD = reverse("admin:articles_article_add")
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def article_post(**overrides):
@@ -37,14 +31,6 @@ def article_post(**overrides):
         "_save": "Save",
     }  # fmt: skip
     return {**data, **overrides}
-
-
-def user_in(django_user_model, group, name):
-    user = django_user_model.objects.create_user(name, password=None, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    client = Client()
-    client.force_login(user)
-    return user, client
 
 
 # Images
@@ -197,7 +183,7 @@ def test_duplicate_slugs_and_oversized_fields_are_form_errors(staff_client):
 
 
 def test_authors_write_drafts_but_cannot_publish(django_user_model):
-    user, client = user_in(django_user_model, "Authors", "amina")
+    user, client = signed_in(django_user_model, "Authors", "amina")
     response = client.post(ADD, article_post(status="published", is_featured="on"))
     assert response.status_code == 302
     article = Article.objects.get()
@@ -209,7 +195,7 @@ def test_authors_write_drafts_but_cannot_publish(django_user_model):
 
 
 def test_authors_cannot_touch_others_articles_or_their_own_published_ones(django_user_model):
-    user, client = user_in(django_user_model, "Authors", "amina")
+    user, client = signed_in(django_user_model, "Authors", "amina")
     others = make_article("Someone else's", status=Article.Status.DRAFT)
     own_published = make_article("Mine, live", author=make_author(user=user))
     for article in (others, own_published):
@@ -228,7 +214,7 @@ def test_authors_cannot_touch_others_articles_or_their_own_published_ones(django
 
 
 def test_editors_publish_and_edit_everything(django_user_model):
-    _, client = user_in(django_user_model, "Editors", "erlan")
+    _, client = signed_in(django_user_model, "Editors", "erlan")
     draft = make_article("A draft", status=Article.Status.DRAFT)
     changelist = reverse("admin:articles_article_changelist")
     client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]})
@@ -279,7 +265,7 @@ def test_staff_preview_a_draft_marked_and_never_cached(staff_client):
 
 
 def test_authors_preview_only_their_own_drafts(django_user_model):
-    user, client = user_in(django_user_model, "Authors", "amina")
+    user, client = signed_in(django_user_model, "Authors", "amina")
     own = make_article("Mine", status=Article.Status.DRAFT, author=make_author(user=user))
     others = make_article("Theirs", status=Article.Status.DRAFT)
     assert client.get(reverse("articles:preview", args=[own.pk])).status_code == 200
@@ -318,6 +304,6 @@ def test_editors_make_share_links_in_the_admin(staff_client):
 
 
 def test_an_author_record_is_made_for_a_new_author(django_user_model):
-    _, client = user_in(django_user_model, "Authors", "new-writer")
+    _, client = signed_in(django_user_model, "Authors", "new-writer")
     client.post(ADD, article_post())
     assert Author.objects.get().slug.startswith("user-")

@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from newsportal.consent.models import ConsentEvent, ConsentRecord
 from tests.factories import make_article
+from tests.helpers import SAME_ORIGIN
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 EXAMPLES = settings(
     max_examples=40,
@@ -36,13 +37,13 @@ def writes():
 
 
 @pytest.fixture
-def site():
+def one_article():
     make_article("A story", tags=[], slug="a-story")
 
 
 @EXAMPLES
 @given(path=st.sampled_from(PUBLIC_PATHS), slug=TEXT, page=TEXT, q=TEXT)
-def test_public_urls_never_fail_whatever_the_slug_page_or_query(site, path, slug, page, q):
+def test_public_urls_never_fail_whatever_the_slug_page_or_query(one_article, path, slug, page, q):
     url = path.format(quote(slug, safe="")) if "{}" in path else path
     response = Client().get(url, {"page": page, "q": q})
     assert response.status_code < 500
@@ -57,11 +58,9 @@ def test_public_urls_never_fail_whatever_the_slug_page_or_query(site, path, slug
     ),
     accept=st.sampled_from(["text/html", "application/json", "*/*", ""]),
 )
-def test_consent_posts_with_random_fields_never_fail(site, fields, accept):
+def test_consent_posts_with_random_fields_never_fail(one_article, fields, accept):
     before = writes()
-    response = Client().post(
-        "/consent/", fields, HTTP_SEC_FETCH_SITE="same-origin", HTTP_ACCEPT=accept
-    )
+    response = Client().post("/consent/", fields, **SAME_ORIGIN, HTTP_ACCEPT=accept)
     assert response.status_code < 500
     if response.status_code >= 400:
         assert writes() == before
@@ -69,7 +68,7 @@ def test_consent_posts_with_random_fields_never_fail(site, fields, accept):
 
 @EXAMPLES
 @given(cookie=HEADER_TEXT, gpc=HEADER_TEXT, other=HEADER_TEXT)
-def test_random_cookies_and_headers_never_fail(site, cookie, gpc, other):
+def test_random_cookies_and_headers_never_fail(one_article, cookie, gpc, other):
     client = Client()
     client.cookies["consent"] = cookie
     client.cookies["sessionid"] = other
@@ -84,7 +83,7 @@ def test_random_cookies_and_headers_never_fail(site, cookie, gpc, other):
     origin=HEADER_TEXT,
     fetch_site=st.sampled_from(["cross-site", "same-site", "none", "same-origin", ""]),
 )
-def test_odd_methods_and_origins_never_fail_or_write(site, method, path, origin, fetch_site):
+def test_odd_methods_and_origins_never_fail_or_write(one_article, method, path, origin, fetch_site):
     before = writes()
     response = Client().generic(
         method, path, "decision=accept", "application/x-www-form-urlencoded",

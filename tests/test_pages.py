@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def newsroom():
+def busy_tag_and_author():
     """A tag and an author with more articles than one page holds, each with several tags."""
     tag, author = make_tag("Diplomacy", slug="diplomacy"), make_author("Aigerim Sadykova")
     extra = [make_tag(), make_tag()]
@@ -18,8 +18,10 @@ def newsroom():
     return {"tag": tag, "author": author, "articles": articles}
 
 
-def test_front_page_leads_with_the_newest_then_lists_the_rest_newest_first(client, newsroom):
-    newest, second = newsroom["articles"][:2]
+def test_front_page_leads_with_the_newest_then_lists_the_rest_newest_first(
+    client, busy_tag_and_author
+):
+    newest, second = busy_tag_and_author["articles"][:2]
     response = client.get(reverse("articles:home"))
     assert response.context["lead"] == newest
     assert response.context["articles"][0] == second
@@ -30,24 +32,24 @@ def test_front_page_leads_with_the_newest_then_lists_the_rest_newest_first(clien
     assertContains(response, f'datetime="{newest.published_at.isoformat(timespec="seconds")}"')
 
 
-def test_the_newest_featured_article_leads_even_when_older(client, newsroom):
-    featured = newsroom["articles"][-1]
+def test_the_newest_featured_article_leads_even_when_older(client, busy_tag_and_author):
+    featured = busy_tag_and_author["articles"][-1]
     featured.is_featured = True
     featured.save()
     response = client.get(reverse("articles:home"))
     assert response.context["lead"] == featured
-    assert response.context["articles"][0] == newsroom["articles"][0]
+    assert response.context["articles"][0] == busy_tag_and_author["articles"][0]
 
 
-def test_front_page_second_page_holds_the_rest_without_the_lead(client, newsroom):
+def test_front_page_second_page_holds_the_rest_without_the_lead(client, busy_tag_and_author):
     response = client.get(reverse("articles:home"), {"page": 2})
     assert len(response.context["articles"]) == 4  # 25 articles: a lead, 20, then 4
     assert response.context["lead"] is None
     assertContains(response, 'rel="prev"')
 
 
-def test_article_page_renders_title_body_and_tags(client, newsroom):
-    article = newsroom["articles"][0]
+def test_article_page_renders_title_body_and_tags(client, busy_tag_and_author):
+    article = busy_tag_and_author["articles"][0]
     response = client.get(article.get_absolute_url())
     assertTemplateUsed(response, "articles/article_detail.html")
     assertContains(response, f"<h1>{article.title}</h1>", html=True)
@@ -56,16 +58,16 @@ def test_article_page_renders_title_body_and_tags(client, newsroom):
     assertContains(response, "<h1>", count=1)
 
 
-def test_tag_page_lists_its_articles(client, newsroom):
+def test_tag_page_lists_its_articles(client, busy_tag_and_author):
     make_article("Elsewhere")
-    response = client.get(newsroom["tag"].get_absolute_url())
+    response = client.get(busy_tag_and_author["tag"].get_absolute_url())
     assertContains(response, "<h1>Diplomacy</h1>", html=True)
     assert len(response.context["articles"]) == PAGE_SIZE
     assert "Elsewhere" not in response.content.decode()
 
 
-def test_author_page_lists_their_articles(client, newsroom):
-    response = client.get(newsroom["author"].get_absolute_url())
+def test_author_page_lists_their_articles(client, busy_tag_and_author):
+    response = client.get(busy_tag_and_author["author"].get_absolute_url())
     assertContains(response, "<h1>Aigerim Sadykova</h1>", html=True)
     assert len(response.context["articles"]) == PAGE_SIZE
 
@@ -75,14 +77,14 @@ def test_author_page_lists_their_articles(client, newsroom):
     [("home", 4), ("article", 3), ("tag", 4), ("author", 4), ("search", 4)],
 )
 def test_pages_keep_their_query_budget(
-    client, newsroom, warm_caches, django_assert_max_num_queries, name, budget
+    client, busy_tag_and_author, warm_caches, django_assert_max_num_queries, name, budget
 ):
     """Uncached pages stay within budget; counts do not grow with articles, tags or authors."""
     args = {
         "home": [],
-        "article": [newsroom["articles"][0].slug],
-        "tag": [newsroom["tag"].slug],
-        "author": [newsroom["author"].slug],
+        "article": [busy_tag_and_author["articles"][0].slug],
+        "tag": [busy_tag_and_author["tag"].slug],
+        "author": [busy_tag_and_author["author"].slug],
         "search": [],
     }[name]
     url = reverse(f"articles:{name}", args=args) + ("?q=article" if name == "search" else "")
@@ -115,7 +117,7 @@ def test_pages_keep_their_query_budget(
         "/no/such/page/",
     ],
 )
-def test_malformed_urls_get_a_styled_404(client, newsroom, url):
+def test_malformed_urls_get_a_styled_404(client, busy_tag_and_author, url):
     response = client.get(url)
     assert response.status_code == 404
     assertContains(response, "Go to the front page", status_code=404)

@@ -15,6 +15,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
 from tests.factories import make_article, make_author, make_tag
+from tests.helpers import decide
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.fixture
-def newsroom():
+def energy_desk():
     energy, politics = make_tag("Energy", slug="energy"), make_tag("Politics", slug="politics")
     author = make_author("Dana Bekova", slug="dana-bekova")
     story = make_article(
@@ -45,16 +46,16 @@ def newsroom():
     }  # fmt: skip
 
 
-def test_article_page_has_byline_times_reading_time_and_tags(client, newsroom):
-    response = client.get(newsroom["story"].get_absolute_url())
+def test_article_page_has_byline_times_reading_time_and_tags(client, energy_desk):
+    response = client.get(energy_desk["story"].get_absolute_url())
     assertContains(response, 'rel="author">Dana Bekova</a>')
     assertContains(response, "3 min read")  # 690 words at 230 a minute
     assertContains(response, 'href="/tags/energy/"')
     assertNotContains(response, "Updated")
 
 
-def test_an_article_edited_after_publication_says_updated(client, newsroom):
-    story = newsroom["story"]
+def test_an_article_edited_after_publication_says_updated(client, energy_desk):
+    story = energy_desk["story"]
     three_hours_ago = timezone.now() - timedelta(hours=3)
     Article.objects.filter(pk=story.pk).update(
         published_at=three_hours_ago, created_at=three_hours_ago, updated_at=timezone.now()
@@ -63,19 +64,19 @@ def test_an_article_edited_after_publication_says_updated(client, newsroom):
     assertContains(response, "Updated <time")
 
 
-def test_related_articles_share_a_tag_newest_first_and_are_published(client, newsroom):
-    response = client.get(newsroom["story"].get_absolute_url())
+def test_related_articles_share_a_tag_newest_first_and_are_published(client, energy_desk):
+    response = client.get(energy_desk["story"].get_absolute_url())
     assert [a.title for a in response.context["related"]] == ["Older energy news"]
 
 
-def test_share_links_load_no_third_party_script(client, newsroom):
-    html = client.get(newsroom["story"].get_absolute_url()).content.decode()
+def test_share_links_load_no_third_party_script(client, energy_desk):
+    html = client.get(energy_desk["story"].get_absolute_url()).content.decode()
     assert "facebook.com/sharer" in html and "mailto:" in html
     assert re.findall(r'<script src="([^"]+)"', html) == ["/static/js/consent.js"]
 
 
-def test_article_page_carries_news_article_json_ld(client, newsroom):
-    html = client.get(newsroom["story"].get_absolute_url()).content.decode()
+def test_article_page_carries_news_article_json_ld(client, energy_desk):
+    html = client.get(energy_desk["story"].get_absolute_url()).content.decode()
     raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)[1]
     data = json.loads(raw)
     assert data["@type"] == "NewsArticle"
@@ -86,8 +87,8 @@ def test_article_page_carries_news_article_json_ld(client, newsroom):
 
 
 @pytest.mark.parametrize("page", ["/", "story", "/tags/energy/", "/authors/dana-bekova/", "/tags/"])
-def test_every_page_has_title_description_canonical_and_previews(client, newsroom, page):
-    url = newsroom["story"].get_absolute_url() if page == "story" else page
+def test_every_page_has_title_description_canonical_and_previews(client, energy_desk, page):
+    url = energy_desk["story"].get_absolute_url() if page == "story" else page
     html = client.get(url).content.decode()
     assert re.search(r"<title>[^<]{5,}</title>", html)
     assert re.search(r'<meta name="description" content="[^"]{10,}">', html)
@@ -98,7 +99,7 @@ def test_every_page_has_title_description_canonical_and_previews(client, newsroo
     assert html.count("<h1") == 1
 
 
-def test_tag_index_lists_tags_with_published_articles_and_counts(client, newsroom):
+def test_tag_index_lists_tags_with_published_articles_and_counts(client, energy_desk):
     make_tag("Empty")
     response = client.get("/tags/")
     assertContains(response, 'Energy</a> <span class="meta">2 articles</span>', html=False)
@@ -108,7 +109,7 @@ def test_tag_index_lists_tags_with_published_articles_and_counts(client, newsroo
 # Feeds
 
 
-def test_site_feeds_parse_and_hold_published_articles(client, newsroom):
+def test_site_feeds_parse_and_hold_published_articles(client, energy_desk):
     for url, version in [("/feeds/rss/", "rss20"), ("/feeds/atom/", "atom10")]:
         feed = feedparser.parse(client.get(url).content)
         assert not feed.bozo, feed.bozo_exception
@@ -117,13 +118,13 @@ def test_site_feeds_parse_and_hold_published_articles(client, newsroom):
         assert titles[0] == "Sports" or "Pipeline deal signed" in titles
         assert "Draft energy" not in titles
         entry = next(e for e in feed.entries if e.title == "Pipeline deal signed")
-        assert entry.link.endswith(newsroom["story"].get_absolute_url())
+        assert entry.link.endswith(energy_desk["story"].get_absolute_url())
         assert entry.author == "Dana Bekova"
         assert {t.term for t in entry.tags} == {"Energy", "Politics"}
         assert entry.published_parsed
 
 
-def test_tag_feeds_hold_only_that_tag(client, newsroom):
+def test_tag_feeds_hold_only_that_tag(client, energy_desk):
     for url in ["/tags/energy/rss/", "/tags/energy/atom/"]:
         feed = feedparser.parse(client.get(url).content)
         assert not feed.bozo
@@ -134,7 +135,7 @@ def test_tag_feeds_hold_only_that_tag(client, newsroom):
     assert client.get("/tags/no-such-tag/rss/").status_code == 404
 
 
-def test_pages_advertise_their_feeds(client, newsroom):
+def test_pages_advertise_their_feeds(client, energy_desk):
     assertContains(client.get("/"), 'type="application/rss+xml"')
     assertContains(client.get("/tags/energy/"), 'href="/tags/energy/atom/"')
 
@@ -147,19 +148,19 @@ def locations(client, url):
     return [loc.text for loc in root.iter(f"{SITEMAP}loc")]
 
 
-def test_sitemap_lists_published_articles_tags_and_authors(client, newsroom):
+def test_sitemap_lists_published_articles_tags_and_authors(client, energy_desk):
     urls = locations(client, "/sitemap.xml")
-    assert any(u.endswith(newsroom["story"].get_absolute_url()) for u in urls)
+    assert any(u.endswith(energy_desk["story"].get_absolute_url()) for u in urls)
     assert any(u.endswith("/tags/energy/") for u in urls)
     assert any(u.endswith("/authors/dana-bekova/") for u in urls)
-    assert not any(u.endswith(newsroom["draft"].get_absolute_url()) for u in urls)
+    assert not any(u.endswith(energy_desk["draft"].get_absolute_url()) for u in urls)
 
 
-def test_news_sitemap_holds_only_the_last_two_days(client, newsroom):
+def test_news_sitemap_holds_only_the_last_two_days(client, energy_desk):
     content = client.get("/sitemap-news.xml").content
     urls = locations(client, "/sitemap-news.xml")
-    assert any(u.endswith(newsroom["story"].get_absolute_url()) for u in urls)
-    assert not any(u.endswith(newsroom["older"].get_absolute_url()) for u in urls)
+    assert any(u.endswith(energy_desk["story"].get_absolute_url()) for u in urls)
+    assert not any(u.endswith(energy_desk["older"].get_absolute_url()) for u in urls)
     root = ET.fromstring(content)
     titles = [t.text for t in root.iter("{http://www.google.com/schemas/sitemap-news/0.9}title")]
     assert "Pipeline deal signed" in titles
@@ -177,7 +178,7 @@ def test_robots_txt_names_the_sitemaps_and_not_the_admin(client, settings):
     [("/tags/", 1), ("/feeds/rss/", 2), ("/tags/energy/atom/", 3), ("/sitemap.xml", 6)],
 )
 def test_distribution_pages_keep_a_query_budget(
-    client, newsroom, warm_caches, django_assert_max_num_queries, url, budget
+    client, energy_desk, warm_caches, django_assert_max_num_queries, url, budget
 ):
     with django_assert_max_num_queries(budget):
         assert client.get(url).status_code == 200
@@ -186,19 +187,20 @@ def test_distribution_pages_keep_a_query_budget(
 # Valid HTML
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not (VNU.exists() and shutil.which("java")), reason="the Nu validator needs npm and java"
 )
-def test_every_page_is_valid_html(client, newsroom, tmp_path, settings):
+def test_every_page_is_valid_html(client, energy_desk, tmp_path, settings):
     make_article("Misspelt", tags=[make_tag("Uzbekistan")])
     pages = {
-        "front": "/", "article": newsroom["story"].get_absolute_url(), "tag": "/tags/energy/",
+        "front": "/", "article": energy_desk["story"].get_absolute_url(), "tag": "/tags/energy/",
         "tags": "/tags/", "author": "/authors/dana-bekova/", "search": "/search/?q=pipeline",
         "no-results": "/search/?q=Uzbekstan", "cookies": "/cookies/", "404": "/nothing/",
     }  # fmt: skip
     for name, url in pages.items():
         (tmp_path / f"{name}.html").write_bytes(client.get(url).content)
-    client.post("/consent/", {"decision": "accept"}, HTTP_SEC_FETCH_SITE="same-origin")
+    decide(client, "accept")
     (tmp_path / "decided.html").write_bytes(client.get("/").content)
     result = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", *sorted(tmp_path.iterdir())],

@@ -14,11 +14,11 @@ from pytest_django.asserts import assertContains
 
 from newsportal.consent.models import ConsentRecord
 from tests.factories import make_article
+from tests.helpers import SAME_ORIGIN, decide
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}
 
 
 @pytest.mark.parametrize("url", ["/", "/cookies/", "/search/?q=x", "/no/such/page/", "/healthz"])
@@ -95,8 +95,8 @@ def test_consent_posts_are_rate_limited_per_client(settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "consent": 3}
     for _ in range(3):
         visitor = Client()
-        assert visitor.post("/consent/", {"decision": "accept"}, **SAME_ORIGIN).status_code == 303
-    refused = Client().post("/consent/", {"decision": "accept"}, **SAME_ORIGIN)
+        assert decide(visitor, "accept").status_code == 303
+    refused = decide(Client(), "accept")
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) <= 60
     assert ConsentRecord.objects.count() == 3

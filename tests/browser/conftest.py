@@ -21,7 +21,7 @@ def pytest_collection_modifyitems(config, items):
         return
     skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (make test installs it as root)")
     for item in items:
-        if "browser" in str(item.path):
+        if item.get_closest_marker("browser"):
             item.add_marker(skip)
 
 

@@ -7,11 +7,11 @@ from newsportal.consent.models import ConsentEvent, ConsentRecord
 from tests.browser.helpers import axe_violations, layout_shift
 from tests.factories import make_article
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def article(site):
+def live_article(site):
     return make_article("A story to read", body="<p>Words.</p>" * 30)
 
 
@@ -19,8 +19,8 @@ def banner(page):
     return page.get_by_role("region", name="Your choice about cookies")
 
 
-def test_first_visit_shows_the_banner_without_shifting_the_layout(page, site, article):
-    page.goto(site.url + article.get_absolute_url())
+def test_first_visit_shows_the_banner_without_shifting_the_layout(page, site, live_article):
+    page.goto(site.url + live_article.get_absolute_url())
     expect(banner(page)).to_be_visible()
     for name in ["Accept all", "Decline"]:
         expect(banner(page).get_by_role("button", name=name)).to_be_visible()
@@ -28,7 +28,7 @@ def test_first_visit_shows_the_banner_without_shifting_the_layout(page, site, ar
     assert layout_shift(page) == 0
 
 
-def test_the_three_choices_are_the_same_size(page, site, article):
+def test_the_three_choices_are_the_same_size(page, site, live_article):
     page.goto(site.url + "/")
     boxes = [
         banner(page).get_by_role("button", name="Accept all").bounding_box(),
@@ -43,19 +43,19 @@ def test_the_three_choices_are_the_same_size(page, site, article):
     ("Accept all", {"analytics": True, "marketing": True}),
 ])  # fmt: skip
 def test_a_decision_hides_the_banner_survives_a_reload_and_is_stored(
-    page, site, article, button, choices
+    page, site, live_article, button, choices
 ):
-    page.goto(site.url + article.get_absolute_url())
+    page.goto(site.url + live_article.get_absolute_url())
     banner(page).get_by_role("button", name=button).click()
     expect(banner(page)).to_have_count(0)
-    assert page.url.endswith(article.get_absolute_url())  # no navigation happened
+    assert page.url.endswith(live_article.get_absolute_url())  # no navigation happened
     expect(page.locator("#main")).to_be_focused()
     page.reload()
     expect(banner(page)).to_have_count(0)
     assert ConsentRecord.objects.get().choices == choices
 
 
-def test_choose_then_change_the_choice_on_the_cookie_page(page, site, article):
+def test_choose_then_change_the_choice_on_the_cookie_page(page, site, live_article):
     page.goto(site.url + "/")
     banner(page).get_by_text("Choose", exact=True).click()
     banner(page).get_by_label("Analytics").check()
@@ -71,8 +71,8 @@ def test_choose_then_change_the_choice_on_the_cookie_page(page, site, article):
     assert ConsentEvent.objects.count() == 2
 
 
-def test_the_whole_flow_with_the_keyboard_alone(page, site, article):
-    page.goto(site.url + article.get_absolute_url())
+def test_the_whole_flow_with_the_keyboard_alone(page, site, live_article):
+    page.goto(site.url + live_article.get_absolute_url())
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
     page.keyboard.press("Tab")
@@ -94,13 +94,13 @@ def test_the_whole_flow_with_the_keyboard_alone(page, site, article):
     assert ConsentRecord.objects.get().choices == {"analytics": False, "marketing": True}
 
 
-def test_everything_works_with_javascript_disabled(browser, site, article):
+def test_everything_works_with_javascript_disabled(browser, site, live_article):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(site.url + article.get_absolute_url())
+    page.goto(site.url + live_article.get_absolute_url())
     banner(page).get_by_role("button", name="Decline").click()
     page.wait_for_load_state()
-    assert page.url == site.url + article.get_absolute_url()  # sent back where they were
+    assert page.url == site.url + live_article.get_absolute_url()  # sent back where they were
     expect(banner(page)).to_have_count(0)
     page.goto(site.url + "/cookies/")
     expect(page.get_by_text("You declined all optional cookies.")).to_be_visible()
@@ -111,8 +111,8 @@ def test_everything_works_with_javascript_disabled(browser, site, article):
 
 
 @pytest.mark.parametrize("path", ["/", "article", "/cookies/"])
-def test_axe_finds_no_violations_with_the_banner_open(page, site, article, path):
-    page.goto(site.url + (article.get_absolute_url() if path == "article" else path))
+def test_axe_finds_no_violations_with_the_banner_open(page, site, live_article, path):
+    page.goto(site.url + (live_article.get_absolute_url() if path == "article" else path))
     if path != "/cookies/":
         expect(banner(page)).to_be_visible()
         banner(page).get_by_text("Choose", exact=True).click()
@@ -120,13 +120,15 @@ def test_axe_finds_no_violations_with_the_banner_open(page, site, article, path)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_contrast_problems_in_either_colour_scheme(page, site, article, scheme):
+def test_axe_finds_no_contrast_problems_in_either_colour_scheme(page, site, live_article, scheme):
     page.emulate_media(color_scheme=scheme)
-    page.goto(site.url + article.get_absolute_url())
+    page.goto(site.url + live_article.get_absolute_url())
     assert axe_violations(page) == ""
 
 
-def test_google_consent_mode_starts_denied_and_follows_the_choice(page, site, article, settings):
+def test_google_consent_mode_starts_denied_and_follows_the_choice(
+    page, site, live_article, settings
+):
     settings.GOOGLE_TAG_ID = "G-TEST123"
     page.goto(site.url + "/")
     consent_calls = """() => window.dataLayer

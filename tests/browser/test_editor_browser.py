@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from tests.images import image_bytes
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from tests.browser.helpers import axe_violations, layout_shift
 from tests.factories import make_article, make_author, make_tag
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

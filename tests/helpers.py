@@ -1,0 +1,23 @@
+"""Shared test helpers: a visitor's consent decision, and staff signed in with a role."""
+
+from django.contrib.auth.models import Group
+from django.test import Client
+
+DECIDE = "/consent/"
+# What a browser sends with a form posted from the site's own page (see consent/origin.py).
+SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+
+
+def decide(client, decision="accept", categories=(), next_url="/", **headers):
+    """`client` decides in the banner (accept, decline or choose the `categories`)."""
+    data = {"decision": decision, "next": next_url, "category": list(categories)}
+    return client.post(DECIDE, data, **{**SAME_ORIGIN, **headers})
+
+
+def signed_in(django_user_model, group, name):
+    """A staff user in the Authors or Editors group, and a client signed in as them."""
+    user = django_user_model.objects.create_user(name, password=None, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    client = Client()
+    client.force_login(user)
+    return user, client
