@@ -1,5 +1,5 @@
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
@@ -23,23 +23,17 @@ class FrontPageView(ListView):
     template_name = "articles/front_page.html"
 
     def get_queryset(self):
-        # Built per request: published() compares with the current time. Tags are fetched below,
-        # for the lead and the page together.
+        # Built per request: published() compares with the current time.
         self.lead = (
-            Article.objects.for_listing()
-            .prefetch_related(None)
-            .order_by("-is_featured", "-published_at", "-id")
-            .first()
+            Article.objects.for_listing().order_by("-is_featured", "-published_at", "-id").first()
         )
-        articles = Article.objects.for_listing().prefetch_related(None)
+        articles = Article.objects.for_listing()
         return articles.exclude(pk=self.lead.pk) if self.lead else articles
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        shown = list(context["articles"])
         lead = self.lead if context["page_obj"].number == 1 else None
-        prefetch_related_objects([lead, *shown] if lead else shown, "tags")
-        return {**context, "lead": lead, "articles": shown}
+        return {**context, "lead": lead}
 
 
 class ArticleDetailView(DetailView):

@@ -75,6 +75,8 @@ def current_policy(request=None) -> PolicySnapshot:
 
     Any edit of the policy, a category or a cookie starts a new generation (consent/signals.py),
     so the check costs one cache read per request, which the page cache shares, and no query.
+    Kept in the process rather than in the shared cache because it pays: a cached page is served
+    19-22% faster, against a 3% run-to-run spread (tests/perf/tricks.py, part of make bench).
     """
     current = generation.current(request)
     if _snapshot["generation"] != current:
