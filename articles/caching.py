@@ -1,36 +1,146 @@
-"""What the articles app tells the site's page cache (newsportal/pagecache.py): any change to
-what public pages show starts a new content generation, and no page outlives the next scheduled
-publication (so a scheduled article appears at its minute with nothing to run)."""
+"""What the articles app tells the site's page cache (newsportal/pagecache.py): the keys of what
+each page shows, what a change purges (after commit), and that no page outlives the next
+scheduled publication (so a scheduled article appears at its minute with nothing to run).
+
+Keys: "lists" (front page, site feeds, sitemaps, search, topic index), "cards" (every page with
+article cards, which show tags and bylines), "article-<id>" (its page, and related boxes showing
+it), "tag-<id>" / "author-<id>" (their pages and feeds), "tagname-<id>" / "authorname-<id>"
+(article pages showing the pill or byline). An edit of an article's text purges its own page
+only; a change to what lists show (title, lead, cover, state, time, author, tags) purges the
+lists it is in; renaming a tag or an author purges every page that names it.
+"""
 
 import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
 
 from articles.models import Article, Author, Tag
-from newsportal import generation, pagecache
+from newsportal import pagecache
+from newsportal.invalidation import EVERYTHING, purge_on_commit, stamps
+
+LISTS = "lists"
+CARDS = "cards"
+SCHEDULE = "schedule"  # the next scheduled publication (purged when any schedule may move)
+NEXT_PUBLICATION = "articles:next-publication"
+
+
+def article_key(pk) -> str:
+    return f"article-{pk}"
+
+
+def tag_key(pk) -> str:
+    return f"tag-{pk}"
+
+
+def author_key(pk) -> str:
+    return f"author-{pk}"
+
+
+def article_page_keys(article, related) -> list[str]:
+    """What an article page shows: itself, its related articles, its tags' and author's names."""
+    return [
+        article_key(article.pk),
+        *(article_key(other.pk) for other in related),
+        *(f"tagname-{tag.pk}" for tag in article.tags.all()),
+        *([f"authorname-{article.author_id}"] if article.author_id else []),
+    ]
+
+
+# What a change purges
+
+
+def listing_keys(article, tag_ids=(), author_ids=()) -> set[str]:
+    """The lists an article is (or was) in."""
+    return {
+        article_key(article.pk), LISTS, SCHEDULE,
+        *(tag_key(pk) for pk in tag_ids),
+        *(author_key(pk) for pk in author_ids if pk),
+    }  # fmt: skip
+
+
+def article_saved(sender, instance, created, **kwargs):
+    if created or instance.listing_changed():
+        tag_ids = instance.tags.values_list("pk", flat=True)
+        keys = listing_keys(instance, tag_ids, {instance.author_id, instance.loaded_author_id})
+    else:
+        keys = {article_key(instance.pk)}  # the text only: its own page
+    purge_on_commit(keys)
+
+
+def article_deleting(sender, instance, **kwargs):
+    """Before the tag links go with it: which lists showed it."""
+    tag_ids = list(instance.tags.values_list("pk", flat=True))
+    instance.purge_keys = listing_keys(instance, tag_ids, {instance.author_id})
+
+
+def article_deleted(sender, instance, **kwargs):
+    purge_on_commit(getattr(instance, "purge_keys", {EVERYTHING}))
+
+
+def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action == "pre_clear":
+        related = instance.articles if reverse else instance.tags
+        instance.cleared_pks = set(related.values_list("pk", flat=True))
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    changed = pk_set if action != "post_clear" else getattr(instance, "cleared_pks", set())
+    if reverse:  # tag.articles.add(...): instance is a tag, the pks are articles
+        articles = Article.objects.filter(pk__in=changed).only("pk", "author_id")
+        keys = {tag_key(instance.pk), LISTS}
+        for article in articles:
+            keys |= listing_keys(article, (), {article.author_id})
+    else:
+        keys = listing_keys(instance, changed, {instance.author_id})
+    purge_on_commit(keys)
+
+
+def name_changed(prefix):
+    """A tag or an author renamed (or removed): every page that names it."""
+
+    def receiver(sender, instance, created=False, **kwargs):
+        if not created:  # a new one is on no page yet
+            purge_on_commit(
+                {f"{prefix}-{instance.pk}", f"{prefix}name-{instance.pk}", CARDS, LISTS}
+            )
+
+    return receiver
+
+
+tag_changed = name_changed("tag")
+author_changed = name_changed("author")
+
+
+def migrated(**kwargs):
+    """A release runs migrate: pages rendered by the previous code and settings go."""
+    purge_on_commit({EVERYTHING})
+
+
+# Scheduled publication
 
 
 def seconds_until_next_publication() -> float | None:
-    """Computed once per generation: the scheduled time only changes when an article is saved."""
-    key = f"page:{generation.current()}:next-publication"
-    at = cache.get(key)
-    if at is None:
+    """Until the next scheduled article goes live; computed again only when a schedule moves."""
+    stamp = stamps([SCHEDULE])[SCHEDULE]
+    stored = cache.get(NEXT_PUBLICATION)
+    if stored is None or stored[0] != stamp or 0 < stored[1] <= time.time():
         when = Article.objects.next_publication_at()
-        at = when.timestamp() if when else 0
-        cache.set(key, at, settings.PAGE_CACHE_SECONDS)
+        stored = (stamp, when.timestamp() if when else 0)
+        cache.set(NEXT_PUBLICATION, stored, settings.PAGE_CACHE_SECONDS)
+    at = stored[1]
     return at - time.time() if at else None
 
 
 def register() -> None:
     pagecache.limit_lifetime(seconds_until_next_publication)
-    for model in (Article, Tag, Author):
+    post_save.connect(article_saved, sender=Article, dispatch_uid="purge-article-saved")
+    pre_delete.connect(article_deleting, sender=Article, dispatch_uid="purge-article-deleting")
+    post_delete.connect(article_deleted, sender=Article, dispatch_uid="purge-article-deleted")
+    m2m_changed.connect(tags_changed, sender=Article.tags.through, dispatch_uid="purge-tags")
+    for model, receiver in ((Tag, tag_changed), (Author, author_changed)):
         name = model.__name__
-        post_save.connect(generation.bump, sender=model, dispatch_uid=f"pages-saved-{name}")
-        post_delete.connect(generation.bump, sender=model, dispatch_uid=f"pages-deleted-{name}")
-    m2m_changed.connect(
-        generation.bump, sender=Article.tags.through, dispatch_uid="pages-article-tags"
-    )
-    # A release runs migrate: pages rendered by the previous code and settings are dropped too.
-    post_migrate.connect(generation.bump, dispatch_uid="pages-migrated")
+        post_save.connect(receiver, sender=model, dispatch_uid=f"purge-{name}-saved")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"purge-{name}-deleted")
+    post_migrate.connect(migrated, dispatch_uid="purge-migrated")

@@ -5,7 +5,9 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 
+from articles.caching import CARDS, LISTS
 from articles.models import Article, Tag
+from newsportal.pagecache import add_keys
 
 FEED_SIZE = 30
 
@@ -14,6 +16,10 @@ class LatestArticlesFeed(Feed):
     """RSS 2.0: the newest published articles."""
 
     description_template = None
+
+    def __call__(self, request, *args, **kwargs):
+        # Every feed, a tag's too: any change to what lists show purges "lists" (caching.py).
+        return add_keys(super().__call__(request, *args, **kwargs), LISTS, CARDS)
 
     def title(self):
         return settings.SITE_NAME

@@ -183,6 +183,12 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
     _loaded_cover = ("", {})  # (stored image name, its renditions); set by from_db() and save()
+    _loaded_listing = None  # what lists show of it, as loaded; set by from_db() and save()
+    # What list pages, feeds and sitemaps show: a change to one of these purges them.
+    LISTING_FIELDS = (
+        "status", "published_at", "is_featured", "author_id", "slug", "title", "standfirst",
+        "cover_image", "cover_alt",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -228,6 +234,7 @@ class Article(models.Model):
         if loaded_name and loaded_name != self.cover_image.name:
             delete_files(loaded_name, loaded_renditions)  # replaced or cleared: no orphans
         self._loaded_cover = (self.cover_image.name, self.cover_renditions)
+        self._loaded_listing = self.listing_state()
 
     def get_absolute_url(self):
         return slug_url("articles:article", self.slug)
@@ -238,7 +245,26 @@ class Article(models.Model):
         # The stored image, so save() can delete its files once it is replaced (no extra query).
         if "cover_image" in field_names and "cover_renditions" in field_names:
             article._loaded_cover = (article.cover_image.name or "", article.cover_renditions)
+        if all(name in field_names for name in cls.LISTING_FIELDS):
+            article._loaded_listing = article.listing_state()
         return article
+
+    def listing_state(self) -> tuple:
+        return tuple(
+            str(value) if name == "cover_image" else value
+            for name, value in ((name, getattr(self, name)) for name in self.LISTING_FIELDS)
+        )
+
+    def listing_changed(self) -> bool:
+        """Whether what lists show of it differs from what was loaded (True when unknown)."""
+        return self._loaded_listing != self.listing_state()
+
+    @property
+    def loaded_author_id(self):
+        """The author it had when loaded: a new byline purges the old author's page too."""
+        if self._loaded_listing is None:
+            return None
+        return self._loaded_listing[self.LISTING_FIELDS.index("author_id")]
 
     def clean(self):
         self.time_untimed_publication()  # before the constraint check of a form

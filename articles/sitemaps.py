@@ -1,9 +1,12 @@
 from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.utils import timezone
 
+from articles.caching import LISTS
 from articles.models import Article, Author, Tag
+from newsportal.pagecache import add_keys
 
 
 class ArticleSitemap(Sitemap):
@@ -48,3 +51,8 @@ class NewsSitemap(Sitemap):
 
 
 SITEMAPS = {"articles": ArticleSitemap, "tags": TagSitemap, "authors": AuthorSitemap}
+
+
+def sitemap(request, **kwargs):
+    """Django's sitemap view, naming what it shows for the page cache."""
+    return add_keys(sitemap_views.sitemap(request, **kwargs), LISTS)

@@ -7,15 +7,28 @@ from django.utils.decorators import method_decorator
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
+from articles.caching import CARDS, LISTS, article_page_keys, author_key, tag_key
 from articles.models import Article, Author, Tag
 from articles.search import add_snippets, clean_query, search, suggestions
 from articles.share import read_token
+from newsportal.pagecache import add_keys
 from newsportal.ratelimit import rate_limited
 
 PAGE_SIZE = 20
 
 
-class FrontPageView(ListView):
+class CacheKeysMixin:
+    """Names what the page shows (articles/caching.py), so the page cache can purge it."""
+
+    def cache_keys(self, context) -> list[str]:
+        raise NotImplementedError
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        return add_keys(response, *self.cache_keys(context))
+
+
+class FrontPageView(CacheKeysMixin, ListView):
     """A lead story (the newest featured article, else the newest), then the latest articles."""
 
     paginate_by = PAGE_SIZE
@@ -35,14 +48,20 @@ class FrontPageView(ListView):
         lead = self.lead if context["page_obj"].number == 1 else None
         return {**context, "lead": lead}
 
+    def cache_keys(self, context):
+        return [LISTS, CARDS]
 
-class ArticleDetailView(DetailView):
+
+class ArticleDetailView(CacheKeysMixin, DetailView):
     def get_queryset(self):
         return Article.objects.for_reading()
 
     def get_context_data(self, **kwargs):
-        related = Article.objects.related_to(self.object)
+        related = list(Article.objects.related_to(self.object))
         return super().get_context_data(related=related, **kwargs)
+
+    def cache_keys(self, context):
+        return article_page_keys(self.object, context["related"])
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
@@ -50,7 +69,7 @@ class ArticleDetailView(DetailView):
         return response
 
 
-class TagIndexView(ListView):
+class TagIndexView(CacheKeysMixin, ListView):
     """Every tag that has published articles, with how many."""
 
     context_object_name = "tags"
@@ -64,8 +83,11 @@ class TagIndexView(ListView):
             .order_by("name")
         )
 
+    def cache_keys(self, context):
+        return [LISTS]
 
-class ArticlesOfView(ListView):
+
+class ArticlesOfView(CacheKeysMixin, ListView):
     """The published articles of one tag or author, paginated; 404 for an unknown slug."""
 
     owner_model = None  # Tag or Author
@@ -80,21 +102,26 @@ class ArticlesOfView(ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(owner=self.owner, **kwargs)
 
+    def cache_keys(self, context):
+        return [self.owner_key(self.owner.pk), CARDS]
+
 
 class TagView(ArticlesOfView):
     owner_model = Tag
     owner_lookup = "tags"
+    owner_key = staticmethod(tag_key)
     template_name = "articles/tag_detail.html"
 
 
 class AuthorView(ArticlesOfView):
     owner_model = Author
     owner_lookup = "author"
+    owner_key = staticmethod(author_key)
     template_name = "articles/author_detail.html"
 
 
 @method_decorator(rate_limited("search"), name="dispatch")
-class SearchView(ListView):
+class SearchView(CacheKeysMixin, ListView):
     """Full-text search over published articles, best match first, with highlighted snippets."""
 
     paginate_by = PAGE_SIZE
@@ -112,6 +139,9 @@ class SearchView(ListView):
         elif self.query:
             context["suggestions"] = suggestions(self.query)
         return context
+
+    def cache_keys(self, context):
+        return [LISTS, CARDS]
 
 
 def render_preview(request, article):

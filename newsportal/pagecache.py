@@ -1,18 +1,25 @@
 """A full-page cache for anonymous readers; generic plumbing that imports no app.
 
-Pages are stored under the content generation (newsportal/generation.py), so starting a new
-generation drops every stored page at once. The apps tell the cache the rest, in their
-`AppConfig.ready()`:
+Pages are stored per URL, host and variant, with the keys of what they show (see
+newsportal/invalidation.py: a purge of any of its keys makes a stored page stale). The apps tell
+the cache the rest, in their `AppConfig.ready()`:
 
-- `vary_on(func)`: `func(request) -> str` names the variant of a page this request gets (the
-  consent app: undecided / declined / accepted / the chosen categories). Pages differ between
-  readers only by these, never by the whole Cookie header.
+- `vary_on(func)`: `func(request) -> str | None` names the variant of a page this request gets
+  (the consent app: the decision in the visitor's cookie, and Global Privacy Control). Pages
+  differ between readers only by these, never by the whole Cookie header. None means the request's
+  variant cannot be named (a forged cookie): it is served uncached and marked private.
 - `limit_lifetime(func)`: `func() -> seconds or None` bounds how long any page may be kept (the
-  articles app: until the next scheduled article goes live). Zero or less means that moment has
-  passed: a new generation starts, so what was stored before it is dropped.
+  articles app: until the next scheduled article goes live).
+- `add_default_keys(func)`: `func(request, response) -> keys` every such response carries (the
+  consent app: "policy" on every HTML page, which shows the banner).
+- Views add the keys of what they show with `add_keys(response, *keys)`.
+
+Cacheable responses carry their keys to the edge as `xkey` (Varnish), `Surrogate-Key` (Fastly)
+and `Cache-Tag` (Cloudflare).
 """
 
 import hashlib
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -20,26 +27,40 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
-from newsportal import generation
+from newsportal.invalidation import EVERYTHING, purged_since, stamps
 
 UNCACHEABLE_CONTROLS = ("private", "no-store", "no-cache")
 
 _variants: list[Callable] = []
 _lifetime_limits: list[Callable] = []
+_default_keys: list[Callable] = []
+
+
+def _register(registry: list, func: Callable) -> Callable:
+    if func not in registry:
+        registry.append(func)
+    return func
 
 
 def vary_on(func: Callable) -> Callable:
-    """Register `func(request) -> str` as part of every page's cache key."""
-    if func not in _variants:
-        _variants.append(func)
-    return func
+    """Register `func(request) -> str | None` as part of every page's cache key."""
+    return _register(_variants, func)
 
 
 def limit_lifetime(func: Callable) -> Callable:
     """Register `func() -> seconds or None` as a bound on every page's lifetime."""
-    if func not in _lifetime_limits:
-        _lifetime_limits.append(func)
-    return func
+    return _register(_lifetime_limits, func)
+
+
+def add_default_keys(func: Callable) -> Callable:
+    """Register `func(request, response) -> keys` that every cacheable response carries."""
+    return _register(_default_keys, func)
+
+
+def add_keys(response, *keys: str):
+    """Name what `response` shows, so that a purge of any of these keys drops it."""
+    response.cache_keys = getattr(response, "cache_keys", frozenset()) | set(keys)
+    return response
 
 
 def page_lifetime() -> int:
@@ -47,13 +68,14 @@ def page_lifetime() -> int:
     lifetime = settings.PAGE_CACHE_SECONDS
     for limit in _lifetime_limits:
         remaining = limit()
-        if remaining is None:
-            continue
-        if remaining <= 0:
-            generation.bump()  # the moment passed: whatever was stored is out of date
-            return 0
-        lifetime = min(lifetime, int(remaining))
-    return lifetime
+        if remaining is not None:
+            lifetime = min(lifetime, int(remaining))
+    return max(lifetime, 0)
+
+
+def mark_private(response):
+    patch_cache_control(response, private=True)
+    return response
 
 
 class PageCacheMiddleware:
@@ -68,37 +90,55 @@ class PageCacheMiddleware:
                 and settings.SESSION_COOKIE_NAME in request.COOKIES
             ):
                 # A signed-in editor's page is theirs alone: no shared cache may hold it.
-                patch_cache_control(response, private=True)
+                mark_private(response)
                 patch_vary_headers(response, ["Cookie"])
             return response
 
-        key = self.key(request, generation.current(request))
+        variant = self.variant(request)
+        if variant is None:
+            return mark_private(self.get_response(request))
+        key = self.key(request, variant)
         stored = cache.get(key)
         if stored is not None:
-            status, headers, content = stored
-            response = HttpResponse(content, status=status, headers=headers)
-            response["X-Cache"] = "hit"
-            return response
+            status, headers, content, recorded = stored
+            if stamps(recorded, request) == recorded:
+                response = HttpResponse(content, status=status, headers=headers)
+                response["X-Cache"] = "hit"
+                return response
 
+        started = time.time()
         response = self.get_response(request)
         if self.is_storable(response):
-            lifetime = page_lifetime()
-            if lifetime > 0:
-                patch_vary_headers(response, ["Cookie", "Sec-GPC"])
-                patch_cache_control(
-                    response,
-                    public=True,
-                    max_age=0,
-                    s_maxage=min(lifetime, settings.PAGE_CDN_SECONDS),
-                    stale_while_revalidate=settings.PAGE_CDN_SECONDS,
-                )
-                if not response.has_header("ETag"):
-                    set_response_etag(response)
-                cache.set(
-                    key, (response.status_code, dict(response.items()), response.content), lifetime
-                )
+            self.store(request, response, key, started)
         response["X-Cache"] = "miss"
         return response
+
+    def store(self, request, response, key, started):
+        keys = {EVERYTHING, *getattr(response, "cache_keys", ())}
+        for func in _default_keys:
+            keys.update(func(request, response))
+        recorded = stamps(keys)  # read now, not earlier in the request
+        lifetime = page_lifetime()
+        if lifetime <= 0 or purged_since(recorded, started):
+            # What it shows changed while it was rendered: serve it, but let nobody keep it.
+            mark_private(response)
+            return
+        patch_vary_headers(response, ["Cookie", "Sec-GPC"])
+        edge_seconds = lifetime if settings.EDGE_PURGE_URLS else settings.PAGE_CDN_SECONDS
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=0,
+            s_maxage=min(lifetime, edge_seconds),
+            stale_while_revalidate=settings.PAGE_CDN_SECONDS,
+        )
+        names = sorted(keys)
+        response["xkey"] = response["Surrogate-Key"] = " ".join(names)
+        response["Cache-Tag"] = ",".join(names)
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        entry = (response.status_code, dict(response.items()), response.content, recorded)
+        cache.set(key, entry, lifetime)
 
     @staticmethod
     def is_anonymous_page_request(request) -> bool:
@@ -111,10 +151,14 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def key(request, gen: str) -> str:
+    def variant(request) -> str | None:
+        parts = [func(request) for func in _variants]
+        return None if None in parts else ":".join(parts)
+
+    @staticmethod
+    def key(request, variant: str) -> str:
         path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-        variant = ":".join(func(request) for func in _variants)
-        return f"page:{gen}:{variant}:{request.get_host()}:{path}"
+        return f"page:{variant}:{request.get_host()}:{path}"
 
     @staticmethod
     def is_storable(response) -> bool:

@@ -128,13 +128,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"), BASE_DIR)}
-# Whole pages for anonymous readers (newsportal/pagecache.py). Edits drop them at once; the
-# lifetime only bounds memory. CDNs and browsers revalidate sooner, with ETags.
+# Whole pages for anonymous readers (newsportal/pagecache.py). Edits purge exactly the pages that
+# show what changed, after commit (newsportal/invalidation.py); the lifetime only bounds memory.
+# CDNs that cannot be purged keep pages PAGE_CDN_SECONDS; browsers revalidate with ETags.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)  # off only to measure uncached pages
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CDN_SECONDS = int(os.environ.get("PAGE_CDN_SECONDS", "30"))
 PAGE_CACHE_EXCLUDED_PATHS = (f"/{ADMIN_URL}", "/healthz", "/readyz", "/consent/")
 PAGE_CACHE_QUERY_PARAMETERS = {"page", "q", "p"}  # p: sitemap pages
+# Edge caches to purge by key after every change (Varnish with xkey: deploy/varnish/), e.g.
+# http://10.0.0.5:6081/. With them, pages may stay at the edge for their whole lifetime.
+EDGE_PURGE_URLS = env_list("EDGE_PURGE_URLS", [])
+EDGE_REPURGE_SECONDS = float(os.environ.get("EDGE_REPURGE_SECONDS", "1"))
 
 # Failed admin logins are throttled: after 5 failures for one user name or from one client, that
 # user name or client is locked out for an hour (django-axes, answering 429).

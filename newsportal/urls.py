@@ -3,14 +3,13 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
-from articles.sitemaps import SITEMAPS, NewsSitemap
+from articles.sitemaps import SITEMAPS, NewsSitemap, sitemap
 from newsportal import health
 
 lazy_static = lazy(static, str)
@@ -29,10 +28,10 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
-    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "sitemap-news.xml",
-        sitemap_views.sitemap,
+        sitemap,
         {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/sitemap_news.xml"},
         name="sitemap-news",
     ),

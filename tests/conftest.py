@@ -50,3 +50,9 @@ def media_root(settings, tmp_path):
     """Uploads go to a folder of the test's own, removed afterwards."""
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed(): ...` runs at the end of the block what a commit runs (the purges)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

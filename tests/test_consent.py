@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from newsportal import generation
 from newsportal.consent.client import ip_prefix, user_agent_family
 from newsportal.consent.models import ConsentEvent, ConsentRecord, CookiePolicy
 from newsportal.consent.state import parse_cookie
+from newsportal.invalidation import EVERYTHING, purge
 from tests.factories import make_article
 from tests.helpers import DECIDE, SAME_ORIGIN, decide
 
@@ -240,10 +240,11 @@ def test_events_are_append_only_in_the_database(client):
 # Policy versions, expiry, GPC
 
 
-def test_a_new_policy_version_asks_everyone_again(client):
+def test_a_new_policy_version_asks_everyone_again(client, committed):
     decide(client, "accept")
     assertNotContains(client.get("/"), BANNER)
-    CookiePolicy.objects.create(banner_text="New text.", policy_text="New policy.")
+    with committed():
+        CookiePolicy.objects.create(banner_text="New text.", policy_text="New policy.")
     response = client.get("/")
     assertContains(response, BANNER)
     assertContains(response, "New text.")
@@ -310,7 +311,7 @@ def test_analytics_snippet_is_rendered_only_after_consent(client, settings):
 def test_google_consent_mode_is_a_static_script_with_the_granted_categories(client, settings):
     assertNotContains(client.get("/"), "consent-mode.js")
     settings.GOOGLE_TAG_ID = "G-TEST123"
-    generation.bump()  # as the migrate of a deployment does
+    purge([EVERYTHING])  # as the migrate of a deployment does
     response = client.get("/")
     assertContains(response, 'data-tag-id="G-TEST123" data-granted=""')
     decide(client, "choose", ["analytics"])

@@ -73,13 +73,18 @@ def test_events_export_as_csv_for_a_regulator(staff_client, decisions):
     assert sorted(row["action"] for row in rows) == ["accept", "accept", "decline"]
 
 
-def test_save_as_new_publishes_a_new_policy_version(staff_client):
+def test_save_as_new_publishes_a_new_policy_version(staff_client, committed):
     policy = CookiePolicy.objects.get()
     url = reverse("admin:consent_cookiepolicy_change", args=[policy.pk])
-    response = staff_client.post(
-        url,
-        {"banner_text": "Revised.", "policy_text": "Revised policy.", "_saveasnew": "Save as new"},
-    )
+    with committed():
+        response = staff_client.post(
+            url,
+            {
+                "banner_text": "Revised.",
+                "policy_text": "Revised policy.",
+                "_saveasnew": "Save as new",
+            },
+        )
     assert response.status_code == 302
     assert list(CookiePolicy.objects.values_list("version", flat=True)) == [2, 1]
     assert staff_client.get("/").content.decode().count("Revised.") == 1

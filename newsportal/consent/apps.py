@@ -9,6 +9,7 @@ class ConsentConfig(AppConfig):
     def ready(self):
         from newsportal import pagecache
         from newsportal.consent import signals  # noqa: F401
-        from newsportal.consent.state import page_variant
+        from newsportal.consent.state import html_pages_show_the_policy, page_variant
 
         pagecache.vary_on(page_variant)
+        pagecache.add_default_keys(html_pages_show_the_policy)

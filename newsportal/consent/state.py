@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from newsportal.consent.policy import PolicySnapshot, current_policy
+from newsportal.consent.policy import POLICY_KEY, PolicySnapshot, current_policy
 
 SALT = "newsportal.consent"
 
@@ -36,10 +36,6 @@ class Consent:
             return "accepted"
         return "custom"
 
-    @property
-    def cache_key(self) -> str:
-        """Pages differ only by this, never by the rest of the Cookie header."""
-        return f"{self.state}:{'+'.join(sorted(self.granted))}" if self.decided else "undecided"
 
 
 def cookie_value(policy_version: int, record_id: str, granted) -> str:
@@ -71,9 +67,27 @@ def read_consent(request) -> Consent:
     return Consent(policy, decided=gpc, gpc=gpc)
 
 
-def page_variant(request) -> str:
-    """The page cache's variant for this request (registered in apps.py)."""
-    return request.consent.cache_key
+def page_variant(request) -> str | None:
+    """The page cache's variant for this request, from the cookie alone (registered in apps.py).
+
+    The decision as the cookie holds it (policy version and granted categories, never the
+    visitor's id), and Global Privacy Control: the same string the edge computes from the same
+    headers (deploy/varnish/newsportal.vcl), so both layers share one object per state. A cookie
+    that is present but not validly signed is None: its page must not be shared with anyone.
+    """
+    gpc = ":gpc" if request.headers.get("Sec-GPC", "").strip() == "1" else ""
+    if settings.CONSENT_COOKIE_NAME not in request.COOKIES:
+        return f"none{gpc}"
+    parsed = parse_cookie(request, max_age=settings.CONSENT_MAX_AGE)
+    if parsed is None:
+        return None
+    version, _, granted = parsed
+    return f"v{version}:{'+'.join(sorted(granted))}{gpc}"
+
+
+def html_pages_show_the_policy(request, response) -> tuple[str, ...]:
+    """Every HTML page carries the policy's key: it shows the banner or the decision."""
+    return (POLICY_KEY,) if response.get("Content-Type", "").startswith("text/html") else ()
 
 
 def expire_declined_cookies(request, response, consent: Consent) -> None:

@@ -72,7 +72,7 @@ def main():
     from django.urls import reverse
 
     from articles import models, views
-    from newsportal import generation
+    from newsportal import invalidation
     from newsportal.consent import policy, state
 
     settings.ALLOWED_HOSTS = ["testserver"]
@@ -87,7 +87,7 @@ def main():
     real_current_policy = policy.current_policy
 
     def shared_cache_policy(request=None):
-        key = f"consent:policy:{generation.current(request)}"
+        key = f"consent:policy:{invalidation.stamps([policy.POLICY_KEY], request)}"
         return cache.get_or_set(key, policy.load_policy, None)
 
     def set_policy(func):

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Article, Author, Tag
-from newsportal import generation
+from newsportal.invalidation import EVERYTHING, purge
 
 WORDS = """
 government minister president parliament election reform budget economy trade export import
@@ -92,7 +92,7 @@ class Command(BaseCommand):
             Article.tags.through.objects.bulk_create(links, batch_size=5000)
         with connection.cursor() as cursor:  # fresh statistics, or the planner skips the indexes
             cursor.execute("ANALYZE articles_article, articles_article_tags")
-        generation.bump()  # bulk writes send no signals
+        purge([EVERYTHING])  # bulk writes send no signals
         self.stdout.write(f"Generated {articles} articles, {tags} tags and {authors} authors.")
 
     @staticmethod

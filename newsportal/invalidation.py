@@ -1,0 +1,89 @@
+"""Purge by key: what changed is said once, after commit, to our page cache and to every edge.
+
+Every cached page names the keys of what it shows ("article-12", "lists", "policy"...). A change
+purges its keys in `transaction.on_commit`, never before: a reader arriving between the save and
+the commit cannot re-cache the old page under the new state.
+
+Our own cache does not keep an index of pages per key (which would race on every backend but
+Redis). Instead a purge writes a *stamp* per key: `purged:<key>` = the time of the purge. A stored
+page remembers the stamps of its keys as they were when it was rendered, and is only served while
+they are unchanged; a page whose keys were purged while it was being rendered is not stored at all
+(`purged_since`), since it may show what the database held before the commit. Stamps carry a
+margin so that app servers whose clocks differ by less than that still agree (NTP keeps them
+within milliseconds); a page rendered within the margin after a purge is served but not stored.
+
+Both the plumbing and the apps import this module; it imports no app.
+"""
+
+import logging
+import random
+import time
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+
+from newsportal import edge
+
+logger = logging.getLogger(__name__)
+
+CLOCK_MARGIN = 0.05  # seconds
+EVERYTHING = "all"  # a key every page carries
+
+
+def stamp_key(key: str) -> str:
+    return f"purged:{key}"
+
+
+def stamps(keys: Iterable[str], request=None) -> dict[str, float]:
+    """The current stamp of each key (0 where it was never purged); one cache read.
+
+    With a request, stamps already read during it are reused: the page cache and the cookie
+    policy ask for the same ones.
+    """
+    keys = list(keys)
+    known = getattr(request, "purge_stamps", None) if request is not None else None
+    wanted = [k for k in keys if known is None or k not in known]
+    found = cache.get_many([stamp_key(k) for k in wanted]) if wanted else {}
+    fresh = {k: found.get(stamp_key(k), 0) for k in wanted}
+    if request is not None:
+        request.purge_stamps = {**(known or {}), **fresh}
+        return {k: request.purge_stamps[k] for k in keys}
+    return fresh
+
+
+def started_stamp(key: str) -> float:
+    """The key's stamp, given one if it has none, for readers that must notice a cache that was
+    emptied (a process-local snapshot taken before that would otherwise never be reloaded).
+
+    A random number below 1, unlike a purge's time: it changes the stamp without looking like a
+    purge that happened while a page was being rendered.
+    """
+    cache.add(stamp_key(key), random.random() or 0.5, None)
+    return cache.get(stamp_key(key), 0)
+
+
+def purged_since(recorded: dict[str, float], started: float) -> bool:
+    """Whether any of these keys was purged after `started` (the render may predate a commit)."""
+    return any(stamp >= started for stamp in recorded.values())
+
+
+def purge(keys: Iterable[str]) -> None:
+    """Purge now: the stamps in our cache, then every edge. Call it after commit."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    now = time.time() + CLOCK_MARGIN
+    try:
+        cache.set_many({stamp_key(k): now for k in keys}, None)
+    except Exception:
+        # The cache is down: it serves nothing either, and pages are re-rendered when it is back.
+        logger.warning("page cache: purge of %s failed (cache unavailable)", " ".join(keys))
+    edge.purge(keys)
+
+
+def purge_on_commit(keys: Iterable[str]) -> None:
+    """Purge `keys` once the current transaction commits (at once outside a transaction)."""
+    keys = frozenset(keys)
+    if keys:
+        transaction.on_commit(lambda: purge(keys))
