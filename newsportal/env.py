@@ -43,7 +43,10 @@ def cache_from_url(url: str, base_dir: Path) -> dict:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     if scheme == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 100000},  # purge stamps must outlive the pages they guard
+        }
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     fail(

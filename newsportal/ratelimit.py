@@ -1,4 +1,7 @@
-"""Per-client request limits for the endpoints that cost the most, in fixed one-minute windows."""
+"""Per-client request limits for the endpoints that cost the most, in fixed one-minute windows.
+
+A client is an IPv4 address or an IPv6 /64, as seen through trusted proxies (clientip.py).
+"""
 
 import hashlib
 import time
@@ -8,18 +11,21 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
+from newsportal.clientip import client_network
 
-def rate_limited(scope: str):
-    """Answer 429 (with Retry-After) once a client exceeds RATE_LIMITS[scope] in a minute."""
+
+def rate_limited(scope: str, methods=None):
+    """Answer 429 (with Retry-After) once a client exceeds RATE_LIMITS[scope] in a minute
+    (counting only `methods`, when given)."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            if methods and request.method not in methods:
+                return view(request, *args, **kwargs)
             now = time.time()
             window = int(now // 60)
-            client = hashlib.blake2b(
-                request.META.get("REMOTE_ADDR", "").encode(), digest_size=8
-            ).hexdigest()
+            client = hashlib.blake2b(client_network(request).encode(), digest_size=8).hexdigest()
             key = f"rate:{scope}:{client}:{window}"
             cache.add(key, 0, 90)
             try:

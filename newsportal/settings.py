@@ -7,6 +7,7 @@ cookies, HSTS and redirects unless HTTPS=false (for a plain-HTTP server on loopb
 
 import os
 import sys
+from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -128,6 +129,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"), BASE_DIR)}
+if not DEBUG and CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
+    # Each worker would keep its own pages and counts: an edit would reach one worker of many,
+    # and every rate limit would be multiplied by the number of workers.
+    fail(
+        "CACHE_URL must name a shared cache when DEBUG is false: redis://host:6379/0 (several "
+        "machines) or file:///path (one machine), not locmem:// or dummy://."
+    )
 # Whole pages for anonymous readers (newsportal/pagecache.py). Edits purge exactly the pages that
 # show what changed, after commit (newsportal/invalidation.py); the lifetime only bounds memory.
 # CDNs that cannot be purged keep pages PAGE_CDN_SECONDS; browsers revalidate with ETags.
@@ -141,16 +149,19 @@ PAGE_CACHE_QUERY_PARAMETERS = {"page", "q", "p"}  # p: sitemap pages
 EDGE_PURGE_URLS = env_list("EDGE_PURGE_URLS", [])
 EDGE_REPURGE_SECONDS = float(os.environ.get("EDGE_REPURGE_SECONDS", "1"))
 
-# Failed admin logins are throttled: after 5 failures for one user name or from one client, that
-# user name or client is locked out for an hour (django-axes, answering 429).
-# AxesStandaloneBackend only refuses locked-out attempts; ModelBackend then signs people in.
+# Failed admin logins: 5 failures for one user name *from one client* lock that pair out for an
+# hour (django-axes, answering 429). Never per address alone (one shared office address would lock
+# out the newsroom) nor per name alone (anyone could lock an editor out by name). Each client may
+# also try at most RATE_LIMIT_LOGIN sign-ins a minute, whatever the names: it is slowed down, not
+# locked out. AxesStandaloneBackend only refuses locked-out attempts; ModelBackend signs people in.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "newsportal.clientip.client_network"
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -206,7 +217,17 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 RATE_LIMITS = {
     "consent": int(os.environ.get("RATE_LIMIT_CONSENT", "30")),
     "search": int(os.environ.get("RATE_LIMIT_SEARCH", "60")),
+    "login": int(os.environ.get("RATE_LIMIT_LOGIN", "30")),
 }
+# The proxies (load balancers, edge caches) in front of the app servers, as addresses or CIDRs:
+# X-Forwarded-For is believed from them only (newsportal/clientip.py); gunicorn trusts their
+# X-Forwarded-Proto by the same list (gunicorn.conf.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ip_network(_proxy, strict=False)
+    except ValueError:
+        fail(f"TRUSTED_PROXIES: {_proxy!r} is not an address or a network (e.g. 10.0.0.0/8).")
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     # Only behind a proxy that sets this header itself: clients could otherwise forge it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

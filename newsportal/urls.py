@@ -11,6 +11,7 @@ from django.views.static import serve
 
 from articles.sitemaps import SITEMAPS, NewsSitemap, sitemap
 from newsportal import health
+from newsportal.ratelimit import rate_limited
 
 lazy_static = lazy(static, str)
 
@@ -35,6 +36,8 @@ urlpatterns = [
         {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/sitemap_news.xml"},
         name="sitemap-news",
     ),
+    # Sign-in attempts per client are limited (slowed down, never locked out: settings.py).
+    path(f"{settings.ADMIN_URL}login/", rate_limited("login", methods={"POST"})(admin.site.login)),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("newsportal.consent.urls")),
     path("", include("articles.urls")),

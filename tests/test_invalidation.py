@@ -171,7 +171,7 @@ def test_a_reader_between_save_and_commit_cannot_recache_the_old_page(shipped_po
 class PurgeRecorder(BaseHTTPRequestHandler):
     received: list = []
 
-    def do_PURGE(self):  # noqa: N802 (the HTTP method's name)
+    def do_PURGE(self):
         self.received.append((self.path, self.headers.get("xkey-purge")))
         self.send_response(200)
         self.end_headers()

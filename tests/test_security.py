@@ -57,11 +57,12 @@ def test_the_admin_can_be_moved_by_a_setting():
 # Admin logins
 
 
-def attempt_login(client, username, password):
+def attempt_login(client, username, password, address="198.51.100.7", **headers):
     return client.post(
         reverse("admin:login"),
         {"username": username, "password": password},
-        REMOTE_ADDR="198.51.100.7",
+        REMOTE_ADDR=address,
+        **headers,
     )
 
 
@@ -72,20 +73,32 @@ def test_the_right_password_signs_in(django_user_model):
     assert client.get(reverse("admin:index")).status_code == 200
 
 
-def test_failed_logins_lock_out_the_user_name(django_user_model):
+def test_failed_logins_lock_out_the_user_name_from_that_client_only(django_user_model):
     django_user_model.objects.create_superuser("chief", "c@example.com", "right-password-123")
     statuses = [attempt_login(Client(), "chief", "wrong").status_code for _ in range(5)]
     assert statuses == [200, 200, 200, 200, 429]  # the form with an error, then the lockout
     locked = attempt_login(Client(), "chief", "right-password-123")
     assert locked.status_code == 429
     assertContains(locked, "Too many requests", status_code=429)
+    # The owner, elsewhere, still signs in: knowing a name is not enough to lock its owner out.
+    elsewhere = attempt_login(Client(), "chief", "right-password-123", address="203.0.113.9")
+    assert elsewhere.status_code == 302
 
 
-def test_failed_logins_lock_out_the_client(django_user_model):
-    client = Client()
+def test_one_address_guessing_many_names_locks_out_no_one_else(django_user_model):
+    django_user_model.objects.create_superuser("chief", "c@example.com", "right-password-123")
     for n in range(5):
-        attempt_login(client, f"guess{n}", "wrong")
-    assert attempt_login(client, "someone-else", "wrong").status_code == 429
+        attempt_login(Client(), f"guess{n}", "wrong")
+    # The same (shared office) address still signs its own people in.
+    assert attempt_login(Client(), "chief", "right-password-123").status_code == 302
+
+
+def test_each_client_is_slowed_down_past_its_sign_in_rate(settings, django_user_model):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": 3}
+    statuses = [attempt_login(Client(), f"name{n}", "wrong").status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert attempt_login(Client(), "name9", "wrong", address="203.0.113.9").status_code == 200
+    assert Client().get(reverse("admin:login"), REMOTE_ADDR="198.51.100.7").status_code == 200
 
 
 # Rate limits and sizes

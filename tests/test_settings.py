@@ -12,6 +12,8 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "x" * 20 + "-production-secret-key-" + "y" * 30,
     "ALLOWED_HOSTS": "news.example.com",
+    "CACHE_URL": "redis://127.0.0.1:6379/0",
+    "SITE_URL": "https://news.example.com",
 }
 
 
@@ -36,6 +38,8 @@ def manage(*args, **env):
         ({**PRODUCTION, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must name"),
         ({"DATABASE_URL": "sqlite:///db.sqlite3"}, "must point at PostgreSQL"),
         ({"CACHE_URL": "memcached://x"}, "CACHE_URL scheme"),
+        ({**PRODUCTION, "CACHE_URL": "locmem://"}, "must name a shared cache"),
+        ({**PRODUCTION, "TRUSTED_PROXIES": "10.0.0.0/33"}, "TRUSTED_PROXIES"),
     ],
 )
 def test_missing_production_settings_stop_with_a_sentence_not_a_traceback(env, message):
@@ -49,3 +53,23 @@ def test_production_settings_pass_the_deployment_checks():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "warning"),
+    [
+        ({"EDGE_PURGE_URLS": "http://10.0.0.5:6081/"}, "newsportal.W001"),
+        ({"SITE_URL": "http://news.example.com"}, "newsportal.W002"),
+        ({"BIND": "0.0.0.0:8000"}, "newsportal.W003"),
+        ({"CACHE_URL": "file:///tmp/x"}, "newsportal.W004"),
+    ],
+)
+def test_the_deployment_checks_name_a_risky_topology(env, warning):
+    result = manage("check", "--deploy", **{**PRODUCTION, **env})
+    assert warning in result.stderr + result.stdout
+
+
+def test_gunicorn_behind_a_named_proxy_passes(tmp_path):
+    env = {**PRODUCTION, "BIND": "0.0.0.0:8000", "TRUSTED_PROXIES": "10.0.0.5"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode == 0, result.stderr

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from newsportal.clientip import client_ip
 from newsportal.consent.client import ip_prefix, user_agent_family
 from newsportal.consent.forms import DecisionForm
 from newsportal.consent.models import ConsentEvent, ConsentRecord
@@ -102,7 +103,7 @@ def save_decision(request, policy, decision, granted) -> tuple[str, bool]:
             action=decision,
             choices=choices,
             policy_version=policy.version,
-            client_ip_prefix=ip_prefix(request.META.get("REMOTE_ADDR", "")),
+            client_ip_prefix=ip_prefix(client_ip(request)),
             user_agent_family=user_agent_family(request.headers.get("User-Agent", "")),
         )
     return str(record.public_id), True
