@@ -37,7 +37,6 @@ class Consent:
         return "custom"
 
 
-
 def cookie_value(policy_version: int, record_id: str, granted) -> str:
     return f"{policy_version}.{record_id}.{'+'.join(sorted(granted))}"
 
