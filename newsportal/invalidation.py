@@ -20,6 +20,7 @@ import random
 import time
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -27,7 +28,6 @@ from newsportal import edge
 
 logger = logging.getLogger(__name__)
 
-CLOCK_MARGIN = 0.05  # seconds
 EVERYTHING = "all"  # a key every page carries
 
 
@@ -73,7 +73,7 @@ def purge(keys: Iterable[str]) -> None:
     keys = sorted(set(keys))
     if not keys:
         return
-    now = time.time() + CLOCK_MARGIN
+    now = time.time() + settings.PURGE_CLOCK_MARGIN
     try:
         cache.set_many({stamp_key(k): now for k in keys}, None)
     except Exception:

@@ -148,6 +148,9 @@ PAGE_CACHE_QUERY_PARAMETERS = {"page", "q", "p"}  # p: sitemap pages
 # http://10.0.0.5:6081/. With them, pages may stay at the edge for their whole lifetime.
 EDGE_PURGE_URLS = env_list("EDGE_PURGE_URLS", [])
 EDGE_REPURGE_SECONDS = float(os.environ.get("EDGE_REPURGE_SECONDS", "1"))
+# The largest clock difference between app servers (NTP keeps it to milliseconds): a purge counts
+# from this much later, so a page one server rendered before another's commit is never kept.
+PURGE_CLOCK_MARGIN = float(os.environ.get("PURGE_CLOCK_MARGIN", "0.05"))
 
 # Failed admin logins: 5 failures for one user name *from one client* lock that pair out for an
 # hour (django-axes, answering 429). Never per address alone (one shared office address would lock

@@ -1,0 +1,88 @@
+"""Run the edge cache (Varnish with deploy/varnish/newsportal.vcl) in front of app servers on this
+machine: for `make cluster`, the Varnish tests and the edge benchmarks."""
+
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+VCL_DIR = Path(__file__).resolve().parent / "varnish"
+BACKEND = """backend app{n} {{
+    .host = "127.0.0.1";
+    .port = "{port}";
+    .probe = healthz;
+}}
+"""
+
+
+def available() -> bool:
+    """varnishd with the xkey module (Debian: varnish and varnish-modules)."""
+    if not shutil.which("varnishd"):
+        return False
+    with tempfile.TemporaryDirectory() as directory:
+        Path(directory).chmod(0o755)  # the VCL compiler runs as an unprivileged user
+        write_backends(Path(directory), [8000])
+        result = subprocess.run(
+            ["varnishd", "-C", "-f", str(VCL_DIR / "newsportal.vcl"),
+             "-p", f"vcl_path={directory}:{VCL_DIR}"],
+            capture_output=True,
+        )  # fmt: skip
+    return result.returncode == 0
+
+
+def write_backends(directory: Path, ports: list[int]) -> Path:
+    """backends.vcl for app servers on these loopback ports; loopback may purge."""
+    directory.mkdir(parents=True, exist_ok=True)
+    lines = [BACKEND.format(n=n, port=port) for n, port in enumerate(ports, 1)]
+    lines.append("sub vcl_init {\n    new apps = directors.round_robin();\n")
+    lines += [f"    apps.add_backend(app{n});\n" for n in range(1, len(ports) + 1)]
+    lines.append('}\n\nacl purgers {\n    "127.0.0.1";\n    "::1";\n}\n')
+    path = directory / "backends.vcl"
+    path.write_text("".join(lines))
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Varnish:
+    """varnishd in the foreground on 127.0.0.1:port, stopped with stop()."""
+
+    def __init__(self, port: int, backend_ports: list[int], workdir=None, memory="128m"):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        # Readable by the unprivileged user that compiles the VCL (not a 0700 test folder).
+        workdir = Path(workdir or tempfile.mkdtemp(prefix="newsportal-varnish-"))
+        workdir.mkdir(parents=True, exist_ok=True)
+        workdir.chmod(0o755)
+        write_backends(workdir / "vcl", backend_ports)
+        self.process = subprocess.Popen(
+            ["varnishd", "-F", "-a", f"127.0.0.1:{port}", "-f", str(VCL_DIR / "newsportal.vcl"),
+             "-p", f"vcl_path={workdir / 'vcl'}:{VCL_DIR}", "-n", str(workdir / "work"),
+             "-s", f"malloc,{memory}", "-p", "feature=+http2"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"varnishd stopped: {self.process.stderr.read().decode()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("varnishd did not start")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()

@@ -1,0 +1,198 @@
+"""The edge cache: the real varnishd with deploy/varnish/newsportal.vcl in front of the app."""
+
+import http.client
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from articles.models import Article
+from deploy import edge
+from tests.factories import make_article, make_tag
+
+pytestmark = [
+    pytest.mark.skipif(
+        not edge.available(), reason="varnishd with xkey is not installed (make test installs it)"
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def request(base, path, method="GET", cookie=None, source=None, **headers):
+    """(status, headers, body) of one request, as a browser without a cookie jar sends it."""
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(
+        host, int(port), timeout=10, source_address=(source, 0) if source else None
+    )
+    if cookie:
+        headers["Cookie"] = cookie
+    headers = {key.replace("_", "-"): value for key, value in headers.items()}
+    connection.request(method, path, headers=headers)
+    response = connection.getresponse()
+    result = response.status, dict(response.getheaders()), response.read().decode()
+    connection.close()
+    return result
+
+
+def edge_state(base, path, **kwargs):
+    return request(base, path, **kwargs)[1].get("X-Edge-Cache")
+
+
+@pytest.fixture(scope="module")
+def varnish(live_server):
+    port = int(live_server.url.rsplit(":", 1)[1])
+    cache = edge.Varnish(edge.free_port(), [port])
+    yield cache
+    cache.stop()
+
+
+@pytest.fixture
+def site(varnish, shipped_policy, settings):
+    settings.EDGE_PURGE_URLS = [varnish.url + "/"]
+    settings.EDGE_REPURGE_SECONDS = 0
+    request(varnish.url, "/", method="PURGE", xkey_purge="all")  # each test starts empty
+    return varnish.url
+
+
+def decide(base, decision):
+    """A visitor decides in the banner (through the edge); their consent cookie."""
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.request(
+        "POST", "/consent/", body=f"decision={decision}",
+        headers={"Sec-Fetch-Site": "same-origin",
+                 "Content-Type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    response = connection.getresponse()
+    cookie = response.getheader("Set-Cookie").split(";", 1)[0]
+    connection.close()
+    return cookie
+
+
+def test_visitors_in_the_same_consent_state_share_one_object(site):
+    make_article("Herders return")
+    assert edge_state(site, "/") == "miss"
+    assert edge_state(site, "/") == "hit"  # another first-time visitor
+    first, second = decide(site, "accept"), decide(site, "accept")
+    assert first != second  # two visitors, two records
+    status, headers, body = request(site, "/", cookie=first)
+    assert (status, headers["X-Edge-Cache"]) == (200, "miss")
+    assert 'id="consent-banner"' not in body
+    assert edge_state(site, "/", cookie=f"_ga=GA1.1.9; {second}; other=1") == "hit"
+    declined = decide(site, "decline")
+    assert edge_state(site, "/", cookie=declined) == "miss"
+
+
+def test_global_privacy_control_is_a_state_of_its_own(site):
+    make_article("Herders return")
+    request(site, "/")
+    _, headers, body = request(site, "/", Sec_GPC="1")
+    assert headers["X-Edge-Cache"] == "miss"
+    assert 'id="consent-banner"' not in body  # declined by the browser's signal
+    assert edge_state(site, "/", Sec_GPC="1") == "hit"
+
+
+@pytest.mark.parametrize(
+    ("path", "extra"),
+    [
+        ("/admin/login/", {}),
+        ("/", {"cookie": "sessionid=anything"}),
+        ("/", {"cookie": "consent=1.abc.analytics+marketing:forged:sig"}),
+        ("/healthz", {}),
+    ],
+)
+def test_nothing_private_is_ever_kept(site, path, extra):
+    make_article("Herders return")
+    for _ in range(3):
+        assert edge_state(site, path, **extra) == "miss"
+
+
+def test_a_forged_cookie_never_poisons_the_shared_object(site):
+    make_article("Herders return")
+    forged = "consent=1.abc.analytics+marketing:forged:sig"
+    assert 'id="consent-banner"' in request(site, "/", cookie=forged)[2]
+    real = decide(site, "accept")
+    assert 'id="consent-banner"' not in request(site, "/", cookie=real)[2]
+
+
+def test_posts_and_previews_go_to_the_app(site):
+    article = make_article("Draft", status=Article.Status.DRAFT)
+    for _ in range(2):
+        assert edge_state(site, f"/preview/{article.pk}/") == "miss"
+    assert request(site, "/consent/", method="POST")[0] == 403  # not same-origin
+
+
+def test_an_edit_and_an_unpublish_reach_the_edge_within_a_second(site):
+    article = make_article("Herders return", tags=[make_tag("Steppe")])
+    other = make_article("Election called")
+    for path in [article.get_absolute_url(), other.get_absolute_url(), "/"]:
+        request(site, path)
+        assert edge_state(site, path) == "hit"
+    article.title = "Herders return early"
+    started = time.monotonic()
+    article.save()  # a real commit: the purge follows it
+    _, headers, body = request(site, article.get_absolute_url())
+    assert time.monotonic() - started < 1
+    assert "Herders return early" in body and headers["X-Edge-Cache"] == "miss"
+    assert "Herders return early" in request(site, "/")[2]
+    assert edge_state(site, other.get_absolute_url()) == "hit"  # unrelated: still cached
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert request(site, article.get_absolute_url())[0] == 404
+    assert "Herders return" not in request(site, "/")[2]
+
+
+def test_a_policy_change_purges_every_page(site):
+    from newsportal.consent.models import CookiePolicy
+
+    article = make_article("Herders return")
+    for path in ["/", article.get_absolute_url()]:
+        request(site, path)
+    CookiePolicy.objects.create(banner_text="A newer banner.", policy_text="Policy.")
+    for path in ["/", article.get_absolute_url()]:
+        assert "A newer banner." in request(site, path)[2]
+
+
+def test_only_the_app_servers_may_purge(site):
+    assert request(site, "/", method="PURGE", source="127.0.0.2", xkey_purge="all")[0] == 403
+    assert request(site, "/", method="PURGE", xkey_purge="all")[0] == 200
+
+
+# Stale pages while the app servers are down: a backend that can be switched off.
+
+
+class Origin(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b"the story as it was"
+        self.send_response(200)
+        self.send_header("Cache-Control", "public, max-age=0, s-maxage=1")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=False)
+def test_stale_pages_are_served_while_the_app_servers_are_down():
+    origin = ThreadingHTTPServer(("127.0.0.1", 0), Origin)
+    threading.Thread(target=origin.serve_forever, daemon=True).start()
+    cache = edge.Varnish(edge.free_port(), [origin.server_port])
+    try:
+        time.sleep(2.5)  # the probe finds it healthy
+        assert request(cache.url, "/story")[2] == "the story as it was"
+        origin.shutdown()
+        origin.server_close()
+        time.sleep(4)  # past the page's lifetime, and the probe has marked it sick
+        status, headers, body = request(cache.url, "/story")
+        assert (status, body) == (200, "the story as it was")
+        assert int(headers["Age"]) >= 3
+    finally:
+        cache.stop()
+
+
+def test_purge_needs_keys(site):
+    assert request(site, "/", method="PURGE")[0] == 400
