@@ -1,17 +1,20 @@
 """Cover images: validated with Pillow, cleaned (orientation applied, metadata dropped) and cut
 into WebP renditions for `srcset`, once, when an image is uploaded."""
 
+import secrets
 from io import BytesIO
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # 40 megapixels: more is a mistake or a decompression bomb
+MAX_ASPECT_RATIO = 10  # a banner 10 times as wide as tall still works; a 2000x2 strip does not
 RENDITION_WIDTHS = (480, 800, 1200, 1600)
 
 
@@ -36,6 +39,13 @@ def validate_image(upload) -> None:
                     f"{image.format or 'This'} files are not accepted: use JPEG, PNG or WebP.",
                     code="format",
                 )
+            long_side, short_side = max(image.size), max(1, min(image.size))
+            if long_side / short_side > MAX_ASPECT_RATIO:
+                raise ValidationError(
+                    f"The image is {image.width}x{image.height} pixels: at most "
+                    f"{MAX_ASPECT_RATIO} times as wide as tall (or as tall as wide).",
+                    code="aspect_ratio",
+                )
             if image.width * image.height > MAX_PIXELS:
                 raise ValidationError(
                     f"The image is {image.width}x{image.height} pixels; at most "
@@ -54,34 +64,45 @@ def validate_image(upload) -> None:
         upload.seek(0)
 
 
-def clean_copy(upload) -> tuple[ContentFile, str, tuple[int, int]]:
-    """The image turned upright, without EXIF (GPS, camera), in its own format, and its size."""
+def clean_copy(upload) -> tuple[ContentFile, str, Image.Image]:
+    """The image turned upright, in its own format, without EXIF (GPS, camera) or comments; with
+    its colour profile, so wide-gamut photos keep their colours. Also the upright image itself,
+    for the renditions."""
     upload.seek(0)
     with Image.open(upload) as original:
         kind = original.format
         image = ImageOps.exif_transpose(original)
         if kind == "JPEG" and image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
-        out = BytesIO()
-        options = {"JPEG": {"quality": 88, "optimize": True}, "WEBP": {"quality": 85}}.get(kind, {})
-        image.save(out, kind, **options)  # no exif= argument: metadata is not written
-        return ContentFile(out.getvalue()), ALLOWED_FORMATS[kind], image.size
+        image.load()
+    profile = image.info.get("icc_profile")
+    image.info = {}  # Pillow would copy a JPEG comment (and more) from here
+    out = BytesIO()
+    options = {"JPEG": {"quality": 88, "optimize": True}, "WEBP": {"quality": 85}}.get(kind, {})
+    if profile:
+        options["icc_profile"] = profile
+    image.save(out, kind, **options)  # no exif= argument: metadata is not written
+    return ContentFile(out.getvalue()), ALLOWED_FORMATS[kind], image
 
 
-def make_renditions(name: str) -> dict[str, str]:
-    """WebP copies of the stored image `name` at each width up to its own: {width: name}."""
+def stored_name(slug: str, extension: str) -> str:
+    """The file's name: the slug, for people, and a random part, so that the address of a draft's
+    cover cannot be guessed from its headline before it is published."""
+    return f"{slug[:80]}-{secrets.token_urlsafe(9)}.{extension}"
+
+
+def make_renditions(image: Image.Image, name: str) -> dict[str, str]:
+    """WebP copies of `image`, stored as `name`, at each width up to its own: {width: name}."""
     stem = PurePosixPath(name)
     renditions = {}
-    with default_storage.open(name) as stored, Image.open(stored) as image:
-        image.load()
-        for width in RENDITION_WIDTHS:
-            if width > image.width:
-                break
-            height = round(image.height * width / image.width)
-            out = BytesIO()
-            image.resize((width, height), Image.Resampling.LANCZOS).save(out, "WEBP", quality=80)
-            path = f"renditions/{stem.parent}/{stem.stem}-{width}.webp"
-            renditions[str(width)] = default_storage.save(path, ContentFile(out.getvalue()))
+    for width in RENDITION_WIDTHS:
+        if width > image.width:
+            break
+        height = max(1, round(image.height * width / image.width))
+        out = BytesIO()
+        image.resize((width, height), Image.Resampling.LANCZOS).save(out, "WEBP", quality=80)
+        path = f"renditions/{stem.parent}/{stem.stem}-{width}.webp"
+        renditions[str(width)] = default_storage.save(path, ContentFile(out.getvalue()))
     return renditions
 
 
@@ -89,3 +110,9 @@ def delete_files(name: str, renditions: dict) -> None:
     for path in [name, *renditions.values()]:
         if path:
             default_storage.delete(path)
+
+
+def delete_files_on_commit(name: str, renditions: dict) -> None:
+    """Once the change that stopped using them is committed (never before: it may roll back)."""
+    if name or renditions:
+        transaction.on_commit(lambda: delete_files(name, renditions))

@@ -12,7 +12,14 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from articles.html import sanitize
-from articles.images import clean_copy, delete_files, make_renditions, validate_image
+from articles.images import (
+    clean_copy,
+    delete_files,
+    delete_files_on_commit,
+    make_renditions,
+    stored_name,
+    validate_image,
+)
 
 SLUG_PLACEHOLDER = "__slug__"
 WORDS_PER_MINUTE = 230
@@ -221,18 +228,25 @@ class Article(models.Model):
         self.body = sanitize(self.body)
         self.time_untimed_publication()
         uploaded = bool(self.cover_image) and not self.cover_image._committed
+        written = {}
         if uploaded:
-            content, extension, size = clean_copy(self.cover_image.file)
-            self.cover_image.save(f"{self.slug[:80]}.{extension}", content, save=False)
-            self.cover_width, self.cover_height = size
-            self.cover_renditions = make_renditions(self.cover_image.name)
+            content, extension, image = clean_copy(self.cover_image.file)
+            self.cover_image.save(stored_name(self.slug, extension), content, save=False)
+            self.cover_width, self.cover_height = image.size
+            self.cover_renditions = make_renditions(image, self.cover_image.name)
+            written = {"name": self.cover_image.name, "renditions": self.cover_renditions}
         elif not self.cover_image:
             self.cover_width = self.cover_height = None
             self.cover_renditions = {}
-        super().save(*args, **kwargs)
+        try:
+            super().save(*args, **kwargs)
+        except Exception:
+            if written:
+                delete_files(**written)  # the row does not name them: leave nothing behind
+            raise
         loaded_name, loaded_renditions = self._loaded_cover
         if loaded_name and loaded_name != self.cover_image.name:
-            delete_files(loaded_name, loaded_renditions)  # replaced or cleared: no orphans
+            delete_files_on_commit(loaded_name, loaded_renditions)  # replaced or cleared
         self._loaded_cover = (self.cover_image.name, self.cover_renditions)
         self._loaded_listing = self.listing_state()
 

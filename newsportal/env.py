@@ -52,3 +52,25 @@ def cache_from_url(url: str, base_dir: Path) -> dict:
     fail(
         f"CACHE_URL scheme {scheme!r} is not supported (use redis://, file://, locmem://, dummy://)."
     )
+
+
+def s3_storage(bucket, media_url, endpoint_url=None, region=None, access_key=None, secret_key=None):
+    """STORAGES["default"] for an S3-compatible bucket whose public address is `media_url`."""
+    media = urlsplit(media_url)
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            # Pages link to media_url; names carry a random part (articles/images.py) and files
+            # never change under a name, so browsers and CDNs keep them for a year.
+            "custom_domain": f"{media.netloc}{media.path}".rstrip("/"),
+            "url_protocol": f"{media.scheme}:",
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }

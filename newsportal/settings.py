@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.utils.csp import CSP
 
-from newsportal.env import cache_from_url, env_bool, env_list, fail
+from newsportal.env import cache_from_url, env_bool, env_list, fail, s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -187,13 +187,32 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
-MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
+    # Uploads: this machine's disk (MEDIA_ROOT), or S3-compatible object storage when S3_BUCKET
+    # is set (AWS S3, MinIO, Cloudflare R2...), so that every app server sees every upload.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed names and gzip/Brotli copies made by collectstatic, served by WhiteNoise.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+# Where readers fetch uploads: /media/ from this site, or the bucket's (or its CDN's) address.
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+if not MEDIA_URL.endswith("/"):
+    MEDIA_URL += "/"
+_media_url = urlsplit(MEDIA_URL)
+if S3_BUCKET:
+    if not _media_url.netloc:
+        fail("MEDIA_URL must be the bucket's public address when S3_BUCKET is set (https://...).")
+    STORAGES["default"] = s3_storage(
+        bucket=S3_BUCKET,
+        media_url=MEDIA_URL,
+        endpoint_url=os.environ.get("S3_ENDPOINT_URL"),  # unset for AWS itself
+        region=os.environ.get("S3_REGION"),
+        # Unset: boto3 finds credentials itself (AWS_ACCESS_KEY_ID..., an instance role).
+        access_key=os.environ.get("S3_ACCESS_KEY_ID"),
+        secret_key=os.environ.get("S3_SECRET_ACCESS_KEY"),
+    )
 
 # Security. Cookies are strict everywhere; HTTPS-only features need a TLS front end.
 HTTPS = env_bool("HTTPS", not DEBUG)
@@ -212,7 +231,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Media (uploaded images): object storage or the front server in production; `make run` has
 # gunicorn serve them (SERVE_MEDIA=true).
-SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG) and not S3_BUCKET
 # Request bodies: forms here are small; uploads (admin images) are streamed to disk, not counted.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
@@ -250,6 +269,8 @@ GOOGLE_TAG_ID = os.environ.get("GOOGLE_TAG_ID", "")
 _optional_script_origins = [
     f"{urlsplit(url).scheme}://{urlsplit(url).netloc}" for url in [ANALYTICS_SCRIPT_URL] if url
 ] + (["https://www.googletagmanager.com"] if GOOGLE_TAG_ID else [])
+# Uploads served from a bucket or a CDN.
+_media_origins = [f"{_media_url.scheme}://{_media_url.netloc}"] if _media_url.netloc else []
 _optional_connect_origins = _optional_script_origins + (
     ["https://*.google-analytics.com"] if GOOGLE_TAG_ID else []
 )
@@ -258,7 +279,7 @@ SECURE_CSP = {
     # CSP.NONCE is only sent when a page uses it (the admin's rich-text editor); public pages don't.
     "script-src": [CSP.SELF, CSP.NONCE, *_optional_script_origins],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", *_optional_connect_origins],
+    "img-src": [CSP.SELF, "data:", *_media_origins, *_optional_connect_origins],
     "connect-src": [CSP.SELF, *_optional_connect_origins],
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],

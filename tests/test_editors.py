@@ -1,6 +1,8 @@
 """Editors in the admin: images, safe rich text, roles, scheduling, previews and share links."""
 
 from datetime import timedelta
+from io import BytesIO
+from pathlib import PurePosixPath
 from unittest import mock
 
 import pytest
@@ -109,22 +111,75 @@ def test_an_image_needs_alt_text(staff_client):
     assert "Describe the image" in str(response.context["adminform"].form.errors["cover_alt"])
 
 
-def test_replacing_clearing_or_deleting_leaves_no_orphan_files(staff_client, media_root):
+def test_replacing_clearing_or_deleting_leaves_no_orphan_files(staff_client, media_root, committed):
     staff_client.post(ADD, article_post(cover_image=upload(image_bytes()), cover_alt="One"))
     article = Article.objects.get()
     first = [article.cover_image.name, *article.cover_renditions.values()]
     change = reverse("admin:articles_article_change", args=[article.pk])
-    staff_client.post(
-        change, article_post(cover_image=upload(image_bytes(color=(0, 0, 255))), cover_alt="Two")
-    )
+    with committed():
+        staff_client.post(
+            change,
+            article_post(cover_image=upload(image_bytes(color=(0, 0, 255))), cover_alt="Two"),
+        )
+        assert all(default_storage.exists(name) for name in first)  # not before the commit
     assert not any(default_storage.exists(name) for name in first)
     article.refresh_from_db()
     second = [article.cover_image.name, *article.cover_renditions.values()]
     assert all(default_storage.exists(name) for name in second)
-    staff_client.post(change, article_post(**{"cover_image-clear": "on"}))
+    with committed():
+        staff_client.post(change, article_post(**{"cover_image-clear": "on"}))
     assert not any(default_storage.exists(name) for name in second)
     staff_client.post(change, article_post(cover_image=upload(image_bytes()), cover_alt="Three"))
-    Article.objects.get().delete()
+    with committed():
+        Article.objects.get().delete()
+    assert not [p for p in media_root.rglob("*") if p.is_file()]
+
+
+def test_a_save_that_fails_after_the_upload_leaves_no_files(staff_client, media_root):
+    staff_client.raise_request_exception = False
+    with mock.patch("django.db.models.Model.save", side_effect=RuntimeError("database gone")):
+        response = staff_client.post(
+            ADD, article_post(cover_image=upload(image_bytes()), cover_alt="A")
+        )
+    assert response.status_code == 500
+    assert not [p for p in media_root.rglob("*") if p.is_file()]
+
+
+def test_cover_names_cannot_be_guessed_from_the_headline(staff_client):
+    staff_client.post(ADD, article_post(cover_image=upload(image_bytes()), cover_alt="A"))
+    name = PurePosixPath(Article.objects.get().cover_image.name).name
+    assert (
+        name.startswith("pipeline-deal-signed-")
+        and len(name) > len("pipeline-deal-signed-.jpg") + 8
+    )
+
+
+def test_comments_are_dropped_and_colour_profiles_kept(staff_client):
+    from PIL import ImageCms
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    out = BytesIO()
+    Image.new("RGB", (800, 500), (10, 120, 200)).save(
+        out, "JPEG", comment=b"Shot at 43.2N 76.9E by camera #123", icc_profile=profile
+    )
+    staff_client.post(ADD, article_post(cover_image=upload(out.getvalue()), cover_alt="Sky"))
+    with default_storage.open(Article.objects.get().cover_image.name) as stored:
+        data = stored.read()
+    assert b"camera #123" not in data
+    with Image.open(BytesIO(data)) as image:
+        assert "comment" not in image.info
+        assert image.info.get("icc_profile") == profile
+
+
+@pytest.mark.parametrize("size", [(2000, 2), (4, 4000), (1100, 100)])
+def test_extreme_strips_are_refused_with_a_message(staff_client, media_root, size):
+    response = staff_client.post(
+        ADD,
+        article_post(cover_image=upload(image_bytes("PNG", size=size), "strip.png"), cover_alt="x"),
+    )
+    assert response.status_code == 200
+    assert "times as wide as tall" in str(response.context["adminform"].form.errors["cover_image"])
+    assert not Article.objects.exists()
     assert not [p for p in media_root.rglob("*") if p.is_file()]
 
 
