@@ -21,12 +21,13 @@ RUN_ENV = DEBUG=false HTTPS=false SERVE_MEDIA=true PORT=$(PORT) \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
 
-.PHONY: help run test check static-checks bench loadtest backup restore lint format lock stopdb \
-	clean test-system-packages
+.PHONY: help run test check static-checks cluster bench loadtest backup restore lint format lock \
+	stopdb clean test-system-packages cluster-system-packages
 help:
 	@echo "make run    install, start the database, migrate, load the demo and serve on :$(PORT)"
 	@echo "make test   install and run the whole test suite (lint and migrations checked too)"
 	@echo "make check  the fast inner loop: lint, layers, migrations, tests but browser and slow ones"
+	@echo "make cluster  Varnish on :8080 in front of two app servers, Redis, PostgreSQL and S3"
 	@echo "make bench  serve 10,000 generated articles with gunicorn and measure them with wrk"
 	@echo "make loadtest  2 minutes of mixed traffic, then again with PostgreSQL restarted"
 	@echo "make backup | restore [FILE=var/backups/...]   pg_dump / pg_restore of the site's database"
@@ -102,6 +103,23 @@ test: static-checks test-system-packages $(VNU)
 # The inner loop: everything but the browser and slow tests, in well under a minute.
 check: static-checks
 	$(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+# The production topology on one machine: Varnish on EDGE_PORT (8080) in front of two gunicorn
+# app servers, Redis, the private PostgreSQL (or DATABASE_URL) and a local S3 server for media.
+cluster: $(STAMP) var/secret_key cluster-system-packages
+	$(PY) deploy/cluster.py
+
+cluster-system-packages:
+	@missing=""; \
+	  command -v varnishd >/dev/null 2>&1 || missing="varnish"; \
+	  ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || missing="$$missing varnish-modules"; \
+	  command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	      echo "Installing for the cluster:$$missing (apt-get)"; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    else echo "make cluster needs:$$missing (install them, e.g. with apt-get)" >&2; exit 1; fi; \
+	  fi
 
 # Load figures for the README's Performance table (a few minutes; not part of make test).
 bench: $(STAMP)

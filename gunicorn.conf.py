@@ -22,5 +22,8 @@ max_requests_jitter = 200
 # X-Forwarded-Proto (and the other forwarded headers) are believed from the same proxies as in
 # Django's settings, and from nobody when TRUSTED_PROXIES is empty.
 forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "")
-accesslog = "-"
+# No control socket: one path per user would be shared by every gunicorn on the machine (make
+# cluster runs two); signals do the same (HUP reloads, TTIN/TTOU add and remove workers).
+control_socket_disable = True
+accesslog = os.environ.get("ACCESS_LOG", "-")
 errorlog = "-"

@@ -12,6 +12,7 @@ lists it is in; renaming a tag or an author purges every page that names it.
 
 import time
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
@@ -143,4 +144,7 @@ def register() -> None:
         name = model.__name__
         post_save.connect(receiver, sender=model, dispatch_uid=f"purge-{name}-saved")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"purge-{name}-deleted")
-    post_migrate.connect(migrated, dispatch_uid="purge-migrated")
+    # Once per migrate (it signals every app): after this app's migrations.
+    post_migrate.connect(
+        migrated, sender=apps.get_app_config("articles"), dispatch_uid="purge-migrated"
+    )

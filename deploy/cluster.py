@@ -1,0 +1,191 @@
+"""`make cluster`: the production topology, rehearsed on one machine.
+
+    readers -> Varnish (EDGE_PORT, 8080) -> gunicorn app servers (APP_PORTS, 8001 and 8002)
+                                              -> PostgreSQL (DATABASE_URL, or the private one)
+                                              -> Redis (127.0.0.1:6379, or a private one)
+                                              -> S3 (a local S3 server, moto, for media)
+
+Every app server runs with production settings, the shared Redis cache, the edge as its purge
+target and as its trusted proxy, and media in the bucket. Prints every address; Ctrl-C stops all
+it started (a Redis or PostgreSQL it found running is left running).
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from deploy.edge import Varnish, available  # noqa: E402
+
+EDGE_PORT = int(os.environ.get("EDGE_PORT", "8080"))
+APP_PORTS = [int(p) for p in os.environ.get("APP_PORTS", "8001,8002").split(",")]
+S3_PORT = int(os.environ.get("S3_PORT", "9000"))
+REDIS_PORT = int(os.environ.get("REDIS_PORT", "6379"))
+BUCKET = "newsportal-media"
+BIN = Path(sys.executable).parent
+CLUSTER_DIR = ROOT / "var" / "cluster"
+
+
+def answers(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.3).close()
+    except OSError:
+        return False
+    return True
+
+
+def wait_for(url: str, seconds=30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError as error:
+            if getattr(error, "code", None):  # an HTTP error is an answer
+                return
+            time.sleep(0.2)
+    raise SystemExit(f"cluster: {url} did not answer")
+
+
+class Cluster:
+    def __init__(self):
+        self.processes: list[subprocess.Popen] = []
+        self.varnish = None
+
+    def start(self, *command, env=None, **kwargs) -> subprocess.Popen:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, **kwargs)
+        self.processes.append(process)
+        return process
+
+    def redis_url(self) -> str:
+        if answers(REDIS_PORT):
+            return f"redis://127.0.0.1:{REDIS_PORT}/1"
+        port = REDIS_PORT if REDIS_PORT != 6379 else 6390
+        self.start("redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                   "--appendonly", "no", stdout=subprocess.DEVNULL)  # fmt: skip
+        for _ in range(50):
+            if answers(port):
+                break
+            time.sleep(0.1)
+        return f"redis://127.0.0.1:{port}/1"
+
+    def bucket(self) -> str:
+        env = {**os.environ, "AWS_ACCESS_KEY_ID": "cluster", "AWS_SECRET_ACCESS_KEY": "cluster"}
+        self.start(str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(S3_PORT), env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        endpoint = f"http://127.0.0.1:{S3_PORT}"
+        wait_for(endpoint)
+        import boto3
+
+        s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
+                          aws_access_key_id="cluster", aws_secret_access_key="cluster")  # fmt: skip
+        s3.create_bucket(Bucket=BUCKET)
+        s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                           "Resource": f"arn:aws:s3:::{BUCKET}/*"}],
+        }))  # fmt: skip
+        return endpoint
+
+    def environment(self, redis_url: str, s3_endpoint: str) -> dict:
+        database_url = os.environ.get("DATABASE_URL")
+        if not database_url:
+            from newsportal import localdb
+
+            database_url = localdb.database_url()
+        return {
+            **os.environ,
+            "DEBUG": "false",
+            "HTTPS": "false",  # plain HTTP on loopback; a TLS proxy would sit in front
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or (ROOT / "var/secret_key").read_text(),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SITE_URL": f"http://127.0.0.1:{EDGE_PORT}",
+            "DATABASE_URL": database_url,
+            "CACHE_URL": redis_url,
+            "EDGE_PURGE_URLS": f"http://127.0.0.1:{EDGE_PORT}/",
+            "TRUSTED_PROXIES": "127.0.0.1",
+            "S3_BUCKET": BUCKET,
+            "S3_ENDPOINT_URL": s3_endpoint,
+            "S3_REGION": "us-east-1",
+            "S3_ACCESS_KEY_ID": "cluster",
+            "S3_SECRET_ACCESS_KEY": "cluster",
+            "MEDIA_URL": f"{s3_endpoint}/{BUCKET}/",
+            "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
+            # Varnish asks each app server for /healthz every second: errors only, not requests.
+            "ACCESS_LOG": os.environ.get("ACCESS_LOG", "/dev/null"),
+        }
+
+    def run(self) -> None:
+        if not available():
+            raise SystemExit(
+                "cluster: varnishd with xkey is missing (apt-get install varnish varnish-modules;"
+                " make cluster does it as root on Debian)"
+            )
+        redis_url = self.redis_url()
+        s3_endpoint = self.bucket()
+        env = self.environment(redis_url, s3_endpoint)
+        for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"],
+                        ["load_demo"]):  # fmt: skip
+            subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
+        for port in APP_PORTS:
+            self.start(str(BIN / "gunicorn"), "-c", "gunicorn.conf.py",
+                       env={**env, "BIND": f"127.0.0.1:{port}"})  # fmt: skip
+        for port in APP_PORTS:
+            wait_for(f"http://127.0.0.1:{port}/healthz")
+        self.varnish = Varnish(EDGE_PORT, APP_PORTS, CLUSTER_DIR / "varnish", memory="256m")
+        wait_for(f"{self.varnish.url}/")
+        database = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "private, var/postgres"
+        print(f"""
+  The portal, through the edge:  http://127.0.0.1:{EDGE_PORT}/
+  The admin:                     http://127.0.0.1:{EDGE_PORT}/admin/
+  App servers:                   {", ".join(f"http://127.0.0.1:{p}/" for p in APP_PORTS)}
+  Redis (cache, purge stamps):   {redis_url}
+  Media bucket (S3):             {s3_endpoint}/{BUCKET}/
+  PostgreSQL:                    {database}
+  Ready. Stop everything with Ctrl-C.
+""", flush=True)  # fmt: skip
+
+    def stop(self) -> None:
+        if self.varnish:
+            self.varnish.stop()
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def main():
+    cluster = Cluster()
+    for name in (signal.SIGINT, signal.SIGTERM):  # `kill` stops it as cleanly as Ctrl-C
+        signal.signal(name, interrupt)
+    try:
+        cluster.run()
+        while True:
+            if any(p.poll() is not None for p in cluster.processes):
+                print("cluster: a process stopped; stopping the rest", file=sys.stderr)
+                break
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("Stopping the cluster...", flush=True)
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    main()
