@@ -33,7 +33,7 @@ def cache_from_url(url: str, base_dir: Path) -> dict:
     parts = urlsplit(url)
     scheme = parts.scheme
     if scheme in {"redis", "rediss", "unix"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"BACKEND": "newsportal.rediscache.RedisCache", "LOCATION": url}
     if scheme == "file":
         location = Path(parts.netloc + parts.path)
         location = location if location.is_absolute() else base_dir / location

@@ -1,25 +1,58 @@
-"""Security headers Django does not set itself, and the one place the admin's policy differs."""
+"""Security headers Django does not set itself, and the one place the admin's policy differs.
+
+One middleware instead of Django's ContentSecurityPolicyMiddleware plus ours: the policy is the
+same string on every response, so it is built once per configuration instead of per response
+(the nonce-bearing admin pages are the exception), and Permissions-Policy rides along.
+"""
 
 from django.conf import settings
-from django.utils.csp import CSP
+from django.utils.csp import CSP, LazyNonce, build_policy
+
+CSP_HEADER = str(CSP.HEADER_ENFORCE)  # a plain str: WSGI servers refuse the enum
+_built: dict[int, tuple[dict, str]] = {}
+_admin: dict[int, tuple[dict, dict]] = {}
+
+
+def policy_header(config: dict) -> str:
+    """`build_policy(config)`, remembered for as long as that configuration object lives."""
+    cached = _built.get(id(config))
+    if cached is None or cached[0] is not config:
+        cached = _built[id(config)] = (config, build_policy(config))
+    return cached[1]
+
+
+def admin_config(config: dict) -> dict:
+    """The site's policy with inline styles allowed, one object per site policy (so cached)."""
+    cached = _admin.get(id(config))
+    if cached is None or cached[0] is not config:
+        cached = _admin[id(config)] = (
+            config,
+            {**config, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]},
+        )
+    return cached[1]
 
 
 class SecurityHeadersMiddleware:
-    """Permissions-Policy on every response; inline styles allowed on the admin's pages only.
+    """Content-Security-Policy and Permissions-Policy on every response.
 
     The admin's rich-text editor (ProseMirror) adds a <style> element at run time, which
-    `style-src 'self'` blocks and which takes no nonce. Scripts stay strict everywhere, and public
-    pages keep the whole policy.
+    `style-src 'self'` blocks and which takes no nonce: inline styles are allowed on the admin's
+    pages only. Scripts stay strict everywhere; a page that used the nonce gets it in its policy.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.admin_prefix = f"/{settings.ADMIN_URL}"
-        self.admin_policy = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 
     def __call__(self, request):
+        request._csp_nonce = nonce = LazyNonce()  # django.middleware.csp.get_nonce reads it
         response = self.get_response(request)
-        if request.path.startswith(self.admin_prefix):
-            response._csp_config = self.admin_policy
-        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if CSP_HEADER not in response:
+            config = settings.SECURE_CSP
+            if request.path.startswith(self.admin_prefix):
+                config = admin_config(config)
+            response.headers[CSP_HEADER] = (
+                build_policy(config, nonce) if nonce else policy_header(config)
+            )
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response

@@ -247,7 +247,7 @@ def redis_answers() -> bool:
 def test_cache_and_invalidation_work_on_redis(client, story, settings, committed):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsportal.rediscache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/15",
             "KEY_PREFIX": f"test-{time.time_ns()}",
         }
