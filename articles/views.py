@@ -8,7 +8,9 @@ from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
 from articles.caching import CARDS, LISTS, article_page_keys, author_key, tag_key
+from articles.cards import render_cards
 from articles.models import Article, Author, Tag
+from articles.paging import ListPaginator
 from articles.search import add_snippets, clean_query, search, suggestions
 from articles.share import read_token
 from newsportal.pagecache import add_keys
@@ -28,12 +30,27 @@ class CacheKeysMixin:
         return add_keys(response, *self.cache_keys(context))
 
 
-class FrontPageView(CacheKeysMixin, ListView):
+class CountOnceMixin:
+    """Lists count their articles once per change (articles/paging.py)."""
+
+    count_key = None  # the purge key of the list
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return ListPaginator(
+            queryset, per_page, purge_key=self.get_count_key(), request=self.request, **kwargs
+        )
+
+    def get_count_key(self) -> str:
+        return self.count_key
+
+
+class FrontPageView(CacheKeysMixin, CountOnceMixin, ListView):
     """A lead story (the newest featured article, else the newest), then the latest articles."""
 
     paginate_by = PAGE_SIZE
     context_object_name = "articles"
     template_name = "articles/front_page.html"
+    count_key = LISTS
 
     def get_queryset(self):
         # Built per request: published() compares with the current time.
@@ -46,7 +63,8 @@ class FrontPageView(CacheKeysMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         lead = self.lead if context["page_obj"].number == 1 else None
-        return {**context, "lead": lead}
+        cards = render_cards(context["articles"], heading_level=3, request=self.request)
+        return {**context, "lead": lead, "cards": cards}
 
     def cache_keys(self, context):
         return [LISTS, CARDS]
@@ -87,7 +105,7 @@ class TagIndexView(CacheKeysMixin, ListView):
         return [LISTS]
 
 
-class ArticlesOfView(CacheKeysMixin, ListView):
+class ArticlesOfView(CacheKeysMixin, CountOnceMixin, ListView):
     """The published articles of one tag or author, paginated; 404 for an unknown slug."""
 
     owner_model = None  # Tag or Author
@@ -100,10 +118,14 @@ class ArticlesOfView(CacheKeysMixin, ListView):
         return Article.objects.for_listing().filter(**{self.owner_lookup: self.owner})
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(owner=self.owner, **kwargs)
+        context = super().get_context_data(owner=self.owner, **kwargs)
+        return {**context, "cards": render_cards(context["articles"], request=self.request)}
 
     def cache_keys(self, context):
         return [self.owner_key(self.owner.pk), CARDS]
+
+    def get_count_key(self):
+        return self.owner_key(self.owner.pk)
 
 
 class TagView(ArticlesOfView):

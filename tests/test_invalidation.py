@@ -206,3 +206,24 @@ def test_an_edge_that_does_not_answer_never_fails_a_save(desk, committed, settin
 def test_with_an_edge_pages_may_stay_there_for_their_lifetime(client, desk, edge, settings):
     response = client.get(desk["a"].get_absolute_url())
     assert f"s-maxage={settings.PAGE_CACHE_SECONDS}" in response["Cache-Control"]
+
+
+def test_shared_cards_follow_a_renamed_tag(client, desk, committed):
+    cached(client, "/", desk["politics"].get_absolute_url())
+    desk["energy"].name = "Power"
+    with committed():
+        desk["energy"].save()
+    assertContains(client.get("/"), ">Power</a>")
+    assertNotContains(client.get("/"), ">Energy</a>")
+
+
+def test_list_counts_follow_new_articles(client, committed, settings):
+    tag = make_tag("Steppe")
+    for _ in range(21):
+        make_article(tags=[tag])
+    assertContains(client.get(tag.get_absolute_url()), "Page 1 of 2")
+    with committed():
+        for _ in range(20):
+            make_article(tags=[tag])
+    assertContains(client.get(tag.get_absolute_url()), "Page 1 of 3")
+    assertContains(client.get("/"), "Page 1 of 3")
