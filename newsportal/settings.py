@@ -150,6 +150,8 @@ EDGE_REPURGE_SECONDS = float(os.environ.get("EDGE_REPURGE_SECONDS", "1"))
 # The largest clock difference between app servers (NTP keeps it to milliseconds): a purge counts
 # from this much later, so a page one server rendered before another's commit is never kept.
 PURGE_CLOCK_MARGIN = float(os.environ.get("PURGE_CLOCK_MARGIN", "0.05"))
+# Every change drops every page (the first round's behaviour), for make bench to compare.
+PURGE_EVERYTHING_ON_CHANGE = env_bool("PURGE_EVERYTHING_ON_CHANGE", False)
 
 # Failed admin logins: 5 failures for one user name *from one client* lock that pair out for an
 # hour (django-axes, answering 429). Never per address alone (one shared office address would lock

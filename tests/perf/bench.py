@@ -1,9 +1,12 @@
 """`make bench`: the portal under load, measured side by side in one run.
 
 Serves the portal with gunicorn and production settings from a database of its own (filled by
-`generate_articles`), drives it with wrk (or a small Python load generator when wrk is missing),
-and prints requests per second, p50/p99 latency and errors for each page, cached and uncached,
-as figures and as ratios to /healthz, the framework floor. Not a test: it asserts nothing.
+`generate_articles`) and the shared Redis cache (file cache where no Redis answers), drives it
+with wrk (or a small Python load generator when wrk is missing), and prints requests per second,
+p50/p99 latency and errors for each page, cached and uncached, as figures and as ratios to the
+floor: a bare Django view through Django's default middleware, served by the same gunicorn
+settings (floor_settings.py). Then the edge: the cached article through Varnish, beside nginx
+serving the same bytes from disk (edge_bench.py). Not a test: it asserts nothing.
 """
 
 import gzip
@@ -18,13 +21,14 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import Server, environment, manage, scratch_database_url
+from common import Server, environment, manage, redis_url, scratch_database_url
 
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "10000"))
+CACHE = redis_url(5)
 PAGES = {
     "front page": "/",
     "article": "/articles/generated-00042/",
@@ -113,24 +117,42 @@ def transfer_sizes() -> dict:
     return sizes
 
 
-def measure(database_url: str, page_cache: bool) -> dict:
+def portal_environment(database_url: str, page_cache=True) -> dict:
     # One loopback client stands in for thousands of readers: lift the per-client limits.
-    server = Server(
-        environment(
-            database_url,
-            PORT,
-            PAGE_CACHE=str(page_cache).lower(),
-            RATE_LIMIT_SEARCH="100000000",
-            RATE_LIMIT_CONSENT="100000000",
-        )
+    extra = {"CACHE_URL": CACHE} if CACHE else {}
+    return environment(
+        database_url,
+        PORT,
+        PAGE_CACHE=str(page_cache).lower(),
+        RATE_LIMIT_SEARCH="100000000",
+        RATE_LIMIT_CONSENT="100000000",
+        **extra,
     )
+
+
+def measure_floor() -> dict:
+    """The bare Django view, and nothing of ours."""
+    env = {
+        **environment("postgres://unused/x", PORT),
+        "DJANGO_SETTINGS_MODULE": "tests.perf.floor_settings",
+    }
+    server = Server(env, health_path="/page")
+    try:
+        load(BASE + "/page", 2)
+        return load(BASE + "/page")
+    finally:
+        server.stop()
+
+
+def measure(database_url: str, page_cache: bool) -> dict:
+    server = Server(portal_environment(database_url, page_cache))
     try:
         results = {}
         for name, path in PAGES.items():
             if page_cache:
                 load(BASE + path, 2)  # every worker stores the page first
             results[name] = load(BASE + path)
-        results["floor"] = load(BASE + "/healthz")
+        results["healthz"] = load(BASE + "/healthz")
         sizes = transfer_sizes() if page_cache else None
     finally:
         server.stop()
@@ -148,24 +170,29 @@ def main():
     print(
         f"bench: {CONNECTIONS} connections, {DURATION}s a page, load from {generator}\n", flush=True
     )
+    print(f"bench: cache {CACHE or 'file://var/perf-cache (no Redis answers)'}\n", flush=True)
+    bare = measure_floor()
     cached, sizes = measure(database_url, page_cache=True)
     uncached, _ = measure(database_url, page_cache=False)
 
-    floor = (cached["floor"]["rps"] + uncached["floor"]["rps"]) / 2
-    print(f"{'page':<22}{'req/s':>9}{'x floor':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
-    rows = [("/healthz (floor)", cached["floor"])]
+    floor = bare["rps"]
+    print(f"{'page':<24}{'req/s':>9}{'x floor':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    rows = [("bare Django (floor)", bare), ("/healthz", cached["healthz"])]
     for name in PAGES:
         rows += [(f"{name}, cached", cached[name]), (f"{name}, uncached", uncached[name])]
     for label, r in rows:
         print(
-            f"{label:<22}{r['rps']:>9.0f}{r['rps'] / floor:>9.2f}"
+            f"{label:<24}{r['rps']:>9.0f}{r['rps'] / floor:>9.2f}"
             f"{r['p50']:>9.1f}{r['p99']:>9.1f}{r['errors']:>8}"
         )
     total = sum(sizes.values())
     print(
         f"\narticle page transfer: HTML {sizes['html']} B (gzip) + CSS {sizes['css']} B"
-        f" + JS {sizes['js']} B (brotli) = {total / 1024:.1f} KiB"
+        f" + JS {sizes['js']} B (brotli) = {total / 1024:.1f} KiB\n"
     )
+    import edge_bench
+
+    edge_bench.run(portal_environment(database_url), PAGES["article"], load)
 
 
 if __name__ == "__main__":

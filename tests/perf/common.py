@@ -64,6 +64,20 @@ def environment(database_url: str, port: int, **extra) -> dict:
     }
 
 
+def redis_url(db: int) -> str | None:
+    """The machine's Redis (what production uses), emptied for the run; None when none answers."""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.3).close()
+    except OSError:
+        return None
+    import redis
+
+    redis.Redis(host="127.0.0.1", port=6379, db=db).flushdb()
+    return f"redis://127.0.0.1:6379/{db}"
+
+
 def manage(env, *args):
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
@@ -71,7 +85,7 @@ def manage(env, *args):
 class Server:
     """gunicorn with the project's gunicorn.conf.py, started and stopped around a measurement."""
 
-    def __init__(self, env):
+    def __init__(self, env, health_path="/healthz"):
         shutil.rmtree(ROOT / "var" / "perf-cache", ignore_errors=True)
         self.base = f"http://127.0.0.1:{env['PORT']}"
         gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -83,7 +97,7 @@ class Server:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(self.base + "/healthz", timeout=1).read()
+                urllib.request.urlopen(self.base + health_path, timeout=1).read()
                 return
             except OSError:
                 time.sleep(0.2)

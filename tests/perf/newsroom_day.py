@@ -1,0 +1,237 @@
+"""`make bench`, the newsroom day: readers through the edge while an editor keeps changing things.
+
+10,000 articles behind Varnish (deploy/varnish/), one gunicorn app server, Redis. Readers: wrk at
+32 connections, requesting pages with a Zipf distribution (the front page and the newest stories
+hot, a long tail of old articles, some topic pages and searches). Meanwhile an editor changes an
+article every 5 seconds (a headline edit, an unpublish, a publish, a retag) and, for every change,
+a monitor polls every page that shows it through the edge until the new version is served:
+staleness is the time from the commit to that moment. After an unpublish, any copy of the
+article served by the edge is counted as a violation. Run with keyed purges, then once more with
+every change dropping every page (PURGE_EVERYTHING_ON_CHANGE), side by side.
+"""
+
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, Server, environment, manage, redis_url, scratch_database_url
+
+sys.path.insert(0, str(ROOT))
+from deploy.edge import Varnish, free_port
+
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+SECONDS = int(os.environ.get("BENCH_DAY_SECONDS", "120"))
+EDIT_EVERY = 5
+CONNECTIONS = 32
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def zipf_paths(articles, tags, count=20000, seed=7) -> list[str]:
+    """Paths as readers ask for them: a few very often, most rarely."""
+    rng = random.Random(seed)
+    pool = ["/", *[a.get_absolute_url() for a in articles], *[t.get_absolute_url() for t in tags]]
+    pool += ["/search/?q=railway", "/search/?q=harvest", "/tags/", "/feeds/rss/"]
+    weights = [1 / (rank + 1) ** 1.1 for rank in range(len(pool))]
+    return rng.choices(pool, weights, k=count)
+
+
+def wrk_script(paths: list[str], folder: Path) -> Path:
+    script = folder / "zipf.lua"
+    listed = ",".join(json.dumps(p) for p in paths)
+    script.write_text(
+        f"paths = {{{listed}}}\ncounter = 0\n"
+        "request = function()\n  counter = counter + 1\n"
+        "  return wrk.format('GET', paths[(counter % #paths) + 1])\nend\n"
+    )
+    return script
+
+
+def varnish_counters(workdir: Path) -> dict:
+    out = subprocess.run(
+        ["varnishstat", "-n", str(workdir), "-1", "-j"], capture_output=True, text=True
+    ).stdout
+    counters = json.loads(out).get("counters", json.loads(out))
+    return {name: counters[f"MAIN.{name}"]["value"] for name in ("cache_hit", "cache_miss",
+                                                                  "backend_req")}  # fmt: skip
+
+
+def editor(edge_url: str, stop_at: float, results: list) -> None:
+    """Change one thing every EDIT_EVERY seconds; measure how long the edge takes to show it."""
+    from articles.models import Article, Tag
+
+    newest = list(Article.objects.published().order_by("-published_at")[:3])
+    hot, leaving, retagged = newest
+    spare_tag = Tag.objects.exclude(articles=retagged).order_by("pk").first()
+    n = 0
+    while time.time() + EDIT_EVERY < stop_at:
+        time.sleep(EDIT_EVERY)
+        n += 1
+        kind = ["edit", "unpublish", "publish", "retag"][(n - 1) % 4]
+        checks = []  # (url, predicate on (status, body))
+        if kind == "edit":
+            hot.title = re.sub(r" \[edit \d+\]$", "", hot.title) + f" [edit {n}]"
+            title = hot.title
+            checks = [(hot.get_absolute_url(), lambda s, b, t=title: t in b),
+                      ("/", lambda s, b, t=title: t in b)]  # fmt: skip
+            checks += [(tag.get_absolute_url(), lambda s, b, t=title: t in b)
+                       for tag in hot.tags.all()]  # fmt: skip
+            target = hot
+        elif kind in ("unpublish", "publish"):
+            leaving.status = (
+                Article.Status.DRAFT if kind == "unpublish" else Article.Status.PUBLISHED
+            )
+            gone = kind == "unpublish"
+            title = leaving.title
+            checks = [(leaving.get_absolute_url(), lambda s, b, g=gone: (s == 404) == g),
+                      ("/", lambda s, b, t=title, g=gone: (t in b) != g)]  # fmt: skip
+            checks += [(tag.get_absolute_url(), lambda s, b, t=title, g=gone: (t in b) != g)
+                       for tag in leaving.tags.all()]  # fmt: skip
+            target = leaving
+        else:
+            old = retagged.tags.order_by("pk").first()
+            title = retagged.title
+            checks = [(old.get_absolute_url(), lambda s, b, t=title: t not in b),
+                      (spare_tag.get_absolute_url(), lambda s, b, t=title: t in b)]  # fmt: skip
+            target = None
+        committed = time.time()
+        if target is not None:
+            target.save()  # autocommit: the purge runs as soon as the row is written
+        else:
+            retagged.tags.remove(old)
+            retagged.tags.add(spare_tag)
+            old, spare_tag = spare_tag, old
+        purged = time.time()
+        worst, violations = 0.0, 0
+        for url, predicate in checks:
+            deadline = committed + 10
+            while time.time() < deadline:
+                status, body = fetch(edge_url + url)
+                if predicate(status, body):
+                    break
+                if kind == "unpublish" and url.startswith("/articles/") and status == 200:
+                    violations += time.time() > purged
+                time.sleep(0.01)
+            worst = max(worst, time.time() - committed)
+        if kind == "unpublish":  # keep asking for a while: no copy may come back
+            for _ in range(20):
+                if fetch(edge_url + leaving.get_absolute_url())[0] == 200:
+                    violations += 1
+                time.sleep(0.05)
+        results.append({"kind": kind, "staleness": worst, "violations": violations})
+
+
+def day(database_url: str, keyed: bool) -> dict:
+    cache = redis_url(6) or "file://var/perf-cache"
+    edge_port = free_port()
+    env = environment(
+        database_url, PORT, CACHE_URL=cache, EDGE_PURGE_URLS=f"http://127.0.0.1:{edge_port}/",
+        TRUSTED_PROXIES="127.0.0.1", RATE_LIMIT_SEARCH="100000000",
+        PURGE_EVERYTHING_ON_CHANGE=str(not keyed).lower(), EDGE_REPURGE_SECONDS="1",
+    )  # fmt: skip
+    os.environ.update(env, DJANGO_SETTINGS_MODULE="newsportal.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.PURGE_EVERYTHING_ON_CHANGE = not keyed  # this process is the editor
+    from articles.models import Article, Tag
+
+    server = Server(env)
+    workdir = Path(tempfile.mkdtemp(prefix="newsportal-day-"))
+    edge = Varnish(edge_port, [PORT], workdir, memory="512m")
+    try:
+        articles = list(Article.objects.published().order_by("-published_at")[:10000])
+        tags = list(Tag.objects.order_by("pk")[:30])
+        script = wrk_script(zipf_paths(articles, tags), workdir)
+        before = varnish_counters(workdir / "work")
+        stop_at = time.time() + SECONDS
+        changes = []
+        editing = threading.Thread(target=editor, args=(edge.url, stop_at, changes))
+        editing.start()
+        out = subprocess.run(
+            ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "-s", str(script),
+             edge.url],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        editing.join()
+        after = varnish_counters(workdir / "work")
+    finally:
+        edge.stop()
+        server.stop()
+    from bench import parse_duration
+
+    latency = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)", out, re.M))
+    hits = after["cache_hit"] - before["cache_hit"]
+    misses = after["cache_miss"] - before["cache_miss"]
+    staleness = sorted(c["staleness"] for c in changes)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
+        "p50": parse_duration(latency["50"]),
+        "p99": parse_duration(latency["99"]),
+        "errors": int((re.search(r"Non-2xx or 3xx responses: (\d+)", out) or [0, 0])[1])
+        + sum(map(int, re.findall(r"(?:connect|read|write|timeout) (\d+)", out))),
+        "hit_ratio": hits / max(1, hits + misses),
+        "origin_rps": (after["backend_req"] - before["backend_req"]) / SECONDS,
+        "changes": len(changes),
+        "stale_p50": statistics.median(staleness) if staleness else 0,
+        "stale_max": staleness[-1] if staleness else 0,
+        "violations": sum(c["violations"] for c in changes),
+    }
+
+
+def main():
+    database_url = scratch_database_url("newsportal_bench")
+    env = environment(database_url, PORT)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "generate_articles", "--articles", os.environ.get("BENCH_ARTICLES", "10000"))
+    mode = sys.argv[1] if len(sys.argv) > 1 else "both"
+    runs = {}
+    # Each run in a process of its own (settings are read once per process).
+    if mode == "both":
+        for name in ("keyed", "everything"):
+            out = subprocess.run(
+                [sys.executable, __file__, name], capture_output=True, text=True, check=True
+            ).stdout
+            runs[name] = json.loads(out.strip().splitlines()[-1])
+        print_table(runs)
+    else:
+        print(json.dumps(day(database_url, keyed=mode == "keyed")))
+
+
+def print_table(runs: dict) -> None:
+    print(f"newsroom day: {SECONDS} s, readers at {CONNECTIONS} connections through Varnish, "
+          f"a change every {EDIT_EVERY} s")  # fmt: skip
+    rows = [
+        ("requests/s", "rps", "{:.0f}"), ("p50 ms", "p50", "{:.2f}"), ("p99 ms", "p99", "{:.2f}"),
+        ("errors", "errors", "{}"), ("edge hit ratio", "hit_ratio", "{:.1%}"),
+        ("origin requests/s", "origin_rps", "{:.1f}"), ("changes", "changes", "{}"),
+        ("staleness p50 s", "stale_p50", "{:.3f}"), ("staleness p100 s", "stale_max", "{:.3f}"),
+        ("unpublished served after purge", "violations", "{}"),
+    ]  # fmt: skip
+    print(f"{'':<34}{'purge by key':>16}{'drop everything':>18}")
+    for label, key, fmt in rows:
+        print(f"{label:<34}{fmt.format(runs['keyed'][key]):>16}"
+              f"{fmt.format(runs['everything'][key]):>18}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
