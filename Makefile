@@ -125,7 +125,10 @@ cluster-system-packages:
 bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	  apt-get update -qq && apt-get install -y -qq wrk >/dev/null 2>&1; } || true
+	@command -v varnishd >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+	  command -v apt-get >/dev/null 2>&1 && apt-get install -y -qq varnish varnish-modules nginx >/dev/null 2>&1; } || true
 	$(PY) tests/perf/bench.py
+	$(PY) tests/perf/newsroom_day.py
 	$(PY) tests/perf/tricks.py
 
 # Mixed traffic at 64 connections, undisturbed and with PostgreSQL restarted (about 5 minutes).

@@ -147,9 +147,11 @@ PAGE_CACHE_QUERY_PARAMETERS = {"page", "q", "p"}  # p: sitemap pages
 # http://10.0.0.5:6081/. With them, pages may stay at the edge for their whole lifetime.
 EDGE_PURGE_URLS = env_list("EDGE_PURGE_URLS", [])
 EDGE_REPURGE_SECONDS = float(os.environ.get("EDGE_REPURGE_SECONDS", "1"))
-# The largest clock difference between app servers (NTP keeps it to milliseconds): a purge counts
-# from this much later, so a page one server rendered before another's commit is never kept.
-PURGE_CLOCK_MARGIN = float(os.environ.get("PURGE_CLOCK_MARGIN", "0.05"))
+# The largest clock difference between app servers (NTP keeps it to about a millisecond on a
+# LAN): a purge counts from this much later, so a page one server rendered before another's
+# commit is never kept. Pages rendered within it after a purge are served but not kept: keep it
+# small, or the busiest pages go uncached for that long after every change.
+PURGE_CLOCK_MARGIN = float(os.environ.get("PURGE_CLOCK_MARGIN", "0.005"))
 # Every change drops every page (the first round's behaviour), for make bench to compare.
 PURGE_EVERYTHING_ON_CHANGE = env_bool("PURGE_EVERYTHING_ON_CHANGE", False)
 

@@ -91,12 +91,12 @@ sub vcl_backend_response {
         return (abandon);
     }
     # Only what the app marks public is kept (pages carry s-maxage, hashed static files a year);
-    # errors, private pages and anything setting a cookie are fetched afresh each time (a 1 s
-    # hit-for-miss marker, so a page that was private a moment ago becomes cacheable again).
+    # errors, private pages and anything setting a cookie are fetched afresh each time (a short
+    # hit-for-miss marker, so a page that was private a moment ago is soon cacheable again).
     if (beresp.http.Cache-Control !~ "public" || beresp.http.Cache-Control ~ "private|no-store|no-cache"
         || beresp.http.Set-Cookie) {
         set beresp.uncacheable = true;
-        set beresp.ttl = 1s;
+        set beresp.ttl = 0.2s;
         return (deliver);
     }
     # The consent state is in the hash: Vary on Cookie or Sec-GPC would split it per visitor.
