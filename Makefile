@@ -64,13 +64,15 @@ run: $(STAMP) var/secret_key
 	@$(RUN_ENV) exec $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 # System packages the tests use: Chromium for the browser tests, Java and npm for the W3C HTML
-# validator, Varnish with its xkey module for the edge tests. Installed where we can (root with
+# validator, Varnish with its xkey module for the edge tests, redis-server for the cache-outage
+# test (the suite starts its own, on a free port). Installed where we can (root with
 # apt-get, as in CI); elsewhere the tests that need them are skipped with a printed reason.
 test-system-packages:
 	@missing=""; \
 	  if [ -z "$$CHROMIUM_PATH" ] && ! command -v chromium >/dev/null 2>&1; then missing="chromium"; fi; \
 	  command -v varnishd >/dev/null 2>&1 || missing="$$missing varnish"; \
 	  ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || missing="$$missing varnish-modules"; \
+	  command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	  command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	  command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	  if [ -n "$$missing" ]; then \

@@ -1,3 +1,5 @@
+import secrets
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -31,6 +33,16 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def get_readonly_fields(self, request, obj=None):
+        # The description is printed on the topic's page under the paper's name: Editors' text.
+        return [] if can_publish(request.user) else ["description"]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # `?articles__id__exact=3` would list a draft's topics to anyone with the list.
+        if lookup.startswith("articles") and not (request and can_publish(request.user)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
@@ -38,6 +50,11 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup.startswith("articles") and not (request and can_publish(request.user)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
 
 class ArticleForm(forms.ModelForm):
@@ -119,6 +136,10 @@ class ArticleAdmin(admin.ModelAdmin):
             [] if can_publish(request.user) else ["status", "published_at", "is_featured", "author"]
         )
 
+    def get_list_filter(self, request):
+        # Authors see their own articles only: filters by other authors or topics would name them.
+        return self.list_filter if can_publish(request.user) else [StateFilter]
+
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
@@ -135,33 +156,60 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.status = Article.Status.DRAFT
             obj.author, _ = Author.objects.get_or_create(
                 user=request.user,
-                defaults={"name": request.user.get_full_name() or request.user.get_username(),
-                          "slug": f"user-{request.user.pk}"},
+                # Never the login name: bylines and author addresses are public, and a known
+                # login name is half of a sign-in.
+                defaults={"name": request.user.get_full_name() or "Staff writer",
+                          "slug": f"writer-{secrets.token_hex(4)}"},
             )  # fmt: skip
         super().save_model(request, obj, form, change)
 
     @admin.action(description="Publish selected articles now", permissions=["publish"])
     def publish(self, request, queryset):
-        for article in queryset.filter(status=Article.Status.DRAFT):
-            article.status = Article.Status.PUBLISHED
-            article.published_at = article.published_at or timezone.now()
+        """Now means now: drafts and scheduled articles go live at this minute, on top of the
+        lists (scheduling stays on the form)."""
+        now = timezone.now()
+        changed = []
+        for article in queryset.defer(None):
+            if article.status == Article.Status.PUBLISHED and article.published_at <= now:
+                continue  # already live
+            was = "draft" if article.status == Article.Status.DRAFT else "scheduled"
+            article.status, article.published_at = Article.Status.PUBLISHED, now
             article.save()
-        self.message_user(request, "Published.", messages.SUCCESS)
+            self.log_change(request, article, f"Published now (was {was}).")
+            changed.append(article)
+        self.report(request, changed, "published now", "already published")
 
     @admin.action(
         description="Unpublish selected articles (back to draft)", permissions=["publish"]
     )
     def unpublish(self, request, queryset):
-        for article in queryset.exclude(status=Article.Status.DRAFT):
+        changed = []
+        for article in queryset.exclude(status=Article.Status.DRAFT).defer(None):
             article.status = Article.Status.DRAFT
             article.save()
-        self.message_user(request, "Unpublished.", messages.SUCCESS)
+            self.log_change(request, article, "Unpublished (back to draft).")
+            changed.append(article)
+        self.report(request, changed, "unpublished", "already drafts")
+
+    def report(self, request, changed, done, already):
+        """ "2 articles published now: A, B", or that nothing changed."""
+        if not changed:
+            self.message_user(
+                request, f"Nothing changed: the selected articles were {already}.", messages.INFO
+            )
+            return
+        titles = "; ".join(article.title for article in changed[:5])
+        more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+        noun = "article" if len(changed) == 1 else "articles"
+        self.message_user(
+            request, f"{len(changed)} {noun} {done}: {titles}{more}.", messages.SUCCESS
+        )
 
     def has_publish_permission(self, request):
         return can_publish(request.user)
 
     def view_on_site(self, article):
-        if article.pk and article in Article.objects.published():
+        if article.pk and Article.objects.published().filter(pk=article.pk).exists():
             return article.get_absolute_url()
         return reverse("articles:preview", args=[article.pk])
 
@@ -186,7 +234,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ):
             messages.error(request, "Choose how long the link should work.")
         else:
-            url = request.build_absolute_uri(share_url(article, hours))
+            url = settings.SITE_URL + share_url(article, hours)  # the public address
             messages.success(request, f"Share link, valid for {LIFETIMES[hours]}: {url}")
         return redirect("admin:articles_article_change", pk)
 

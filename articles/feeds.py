@@ -3,7 +3,9 @@ from mimetypes import guess_type
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.html import escape
 
 from articles.caching import CARDS, LISTS
 from articles.models import Article, Tag
@@ -21,11 +23,21 @@ class LatestArticlesFeed(Feed):
         # Every feed, a tag's too: any change to what lists show purges "lists" (caching.py).
         return add_keys(super().__call__(request, *args, **kwargs), LISTS, CARDS)
 
+    url_name = "articles:rss"
+
+    # Every address at SITE_URL, the public one: behind a TLS proxy the request itself is plain
+    # HTTP to an internal host name, and feeds are cached and shared.
+    def feed_url(self, obj=None):
+        return settings.SITE_URL + reverse(self.url_name, args=[obj.slug] if obj else [])
+
+    def item_link(self, item):
+        return settings.SITE_URL + item.get_absolute_url()
+
     def title(self):
         return settings.SITE_NAME
 
     def link(self):
-        return "/"
+        return settings.SITE_URL + "/"
 
     def description(self):
         return f"The latest articles from {settings.SITE_NAME}."
@@ -37,7 +49,9 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.standfirst
+        # RSS descriptions are HTML to feed readers; the standfirst is plain text, so `<` in it
+        # must stay a character.
+        return escape(item.standfirst)
 
     def item_pubdate(self, item):
         return item.published_at
@@ -61,20 +75,25 @@ class LatestArticlesFeed(Feed):
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
     feed_type = Atom1Feed
+    url_name = "articles:atom"
     subtitle = LatestArticlesFeed.description
 
 
 class TagFeed(LatestArticlesFeed):
     """RSS 2.0: the newest published articles with one tag."""
 
+    url_name = "articles:tag-rss"
+
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        """A tag with published articles: no feed names a topic before anything is public."""
+        published = Article.tags.through.objects.filter(article__in=Article.objects.published())
+        return get_object_or_404(Tag.objects.filter(pk__in=published.values("tag_id")), slug=slug)
 
     def title(self, tag):
         return f"{tag.name} · {settings.SITE_NAME}"
 
     def link(self, tag):
-        return tag.get_absolute_url()
+        return settings.SITE_URL + tag.get_absolute_url()
 
     def description(self, tag):
         return tag.description or f"The latest articles about {tag.name}."
@@ -85,4 +104,5 @@ class TagFeed(LatestArticlesFeed):
 
 class TagAtomFeed(TagFeed):
     feed_type = Atom1Feed
+    url_name = "articles:tag-atom"
     subtitle = TagFeed.description

@@ -317,8 +317,14 @@ class Article(models.Model):
 
     @property
     def description(self) -> str:
-        """For search engines and link previews."""
-        return self.seo_description or self.standfirst
+        """For search engines and link previews: the SEO text, the lead, or the opening words."""
+        return self.seo_description or self.standfirst or self.opening
+
+    @property
+    def opening(self) -> str:
+        words = TAGS.sub(" ", self.body or "").split()
+        text = " ".join(words[:40])
+        return text if len(words) <= 40 else text + "…"
 
     @cached_property
     def reading_minutes(self) -> int:

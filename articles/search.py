@@ -76,7 +76,12 @@ def safe_snippet(snippet: str) -> str:
 def suggestions(text: str) -> dict:
     """ "Did you mean": tags and headlines that look like a query that found nothing (pg_trgm)."""
     tags = (
-        Tag.objects.annotate(similarity=TrigramSimilarity("name", text))
+        Tag.objects.filter(
+            pk__in=Article.tags.through.objects.filter(
+                article__in=Article.objects.published()
+            ).values("tag_id")
+        )  # public topics only
+        .annotate(similarity=TrigramSimilarity("name", text))
         .filter(similarity__gt=TAG_SIMILARITY)
         .order_by("-similarity")
         .values_list("name", flat=True)[:SUGGESTIONS]

@@ -1,5 +1,7 @@
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.utils import timezone
@@ -9,7 +11,19 @@ from articles.models import Article, Author, Tag
 from newsportal.pagecache import add_keys
 
 
-class ArticleSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Addresses at SITE_URL, the public one, whatever host or scheme the request came with
+    (behind a TLS proxy it is plain HTTP to an internal name)."""
+
+    @property
+    def protocol(self):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class ArticleSitemap(SiteSitemap):
     changefreq = "daily"
     limit = 5000
 
@@ -20,21 +34,21 @@ class ArticleSitemap(Sitemap):
         return item.updated_at
 
 
-class TagSitemap(Sitemap):
+class TagSitemap(SiteSitemap):
     changefreq = "hourly"
 
     def items(self):
         return Tag.objects.filter(articles__in=Article.objects.published()).distinct()
 
 
-class AuthorSitemap(Sitemap):
+class AuthorSitemap(SiteSitemap):
     changefreq = "daily"
 
     def items(self):
         return Author.objects.filter(articles__in=Article.objects.published()).distinct()
 
 
-class NewsSitemap(Sitemap):
+class NewsSitemap(SiteSitemap):
     """Google News: articles of the last two days, with their headline and publication date."""
 
     def items(self):

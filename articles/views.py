@@ -106,7 +106,8 @@ class TagIndexView(CacheKeysMixin, ListView):
 
 
 class ArticlesOfView(CacheKeysMixin, CountOnceMixin, ListView):
-    """The published articles of one tag or author, paginated; 404 for an unknown slug."""
+    """The published articles of one tag or author, paginated; 404 for an unknown slug, and
+    for a tag or author that no published article has yet (nothing of it is public before)."""
 
     owner_model = None  # Tag or Author
     owner_lookup = None  # how an article refers to it
@@ -126,6 +127,12 @@ class ArticlesOfView(CacheKeysMixin, CountOnceMixin, ListView):
 
     def get_count_key(self):
         return self.owner_key(self.owner.pk)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # An empty first page is a 404, from the (kept) count: no separate query asks for it.
+        return super().get_paginator(
+            queryset, per_page, **{**kwargs, "allow_empty_first_page": False}
+        )
 
 
 class TagView(ArticlesOfView):

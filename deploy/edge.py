@@ -53,7 +53,7 @@ def free_port() -> int:
 class Varnish:
     """varnishd in the foreground on 127.0.0.1:port, stopped with stop()."""
 
-    def __init__(self, port: int, backend_ports: list[int], workdir=None, memory="128m"):
+    def __init__(self, port: int, backend_ports: list[int], workdir=None, memory="128m", nice=0):
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         # Readable by the unprivileged user that compiles the VCL (not a 0700 test folder).
@@ -61,8 +61,10 @@ class Varnish:
         workdir.mkdir(parents=True, exist_ok=True)
         workdir.chmod(0o755)
         write_backends(workdir / "vcl", backend_ports)
+        prefix = ["nice", "-n", str(nice)] if nice else []
         self.process = subprocess.Popen(
-            ["varnishd", "-F", "-a", f"127.0.0.1:{port}", "-f", str(VCL_DIR / "newsportal.vcl"),
+            [*prefix, "varnishd", "-F", "-a", f"127.0.0.1:{port}",
+             "-f", str(VCL_DIR / "newsportal.vcl"),
              "-p", f"vcl_path={workdir / 'vcl'}:{VCL_DIR}", "-n", str(workdir / "work"),
              "-s", f"malloc,{memory}", "-p", "feature=+http2"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 
 
 class NewsportalConfig(AppConfig):
@@ -9,3 +10,9 @@ class NewsportalConfig(AppConfig):
 
     def ready(self):
         from newsportal import checks  # noqa: F401
+
+
+class NewsroomAdminConfig(AdminConfig):
+    """Django's admin, with the newsroom's site (newsportal/adminsite.py) as admin.site."""
+
+    default_site = "newsportal.adminsite.NewsroomAdminSite"

@@ -4,6 +4,7 @@ Kept out of settings.py so that the settings read as a list of decisions.
 """
 
 import os
+import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,13 +28,36 @@ def fail(message: str):
     raise SystemExit(f"newsportal: configuration error: {message}")
 
 
+def local_secret_key(path: Path) -> str:
+    """This installation's own key, made once and kept owner-only in var/ (never a key in the
+    code: with one, anyone could sign share links to drafts and forge consent cookies)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "testserver"}
+
+
+def is_loopback_host(host: str) -> bool:
+    return host in LOOPBACK_HOSTS or host.endswith(".localhost")
+
+
 def cache_from_url(url: str, base_dir: Path) -> dict:
     """CACHE_URL: redis://host:6379/0 (several machines), file:///path (several processes on one
     machine), locmem:// (one process: the default) or dummy://."""
     parts = urlsplit(url)
     scheme = parts.scheme
     if scheme in {"redis", "rediss", "unix"}:
-        return {"BACKEND": "newsportal.rediscache.RedisCache", "LOCATION": url}
+        return {
+            "BACKEND": "newsportal.rediscache.RedisCache",
+            "LOCATION": url,
+            # A Redis that hangs must not hold a worker: fail fast and serve uncached.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     if scheme == "file":
         location = Path(parts.netloc + parts.path)
         location = location if location.is_absolute() else base_dir / location

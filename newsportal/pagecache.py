@@ -158,7 +158,9 @@ class PageCacheMiddleware:
     @staticmethod
     def key(request, variant: str) -> str:
         path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-        return f"page:{variant}:{request.get_host()}:{path}"
+        # Not the Host header: pages name SITE_URL, never the host they were asked for, so
+        # `LOCALHOST:8000` and `127.0.0.1.` are the same page (and cannot multiply entries).
+        return f"page:{variant}:{path}"
 
     @staticmethod
     def is_storable(response) -> bool:

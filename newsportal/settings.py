@@ -14,7 +14,15 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.utils.csp import CSP
 
-from newsportal.env import cache_from_url, env_bool, env_list, fail, s3_storage
+from newsportal.env import (
+    cache_from_url,
+    env_bool,
+    env_list,
+    fail,
+    is_loopback_host,
+    local_secret_key,
+    s3_storage,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,11 +33,17 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         fail("SECRET_KEY must be set when DEBUG is false (50+ random characters).")
-    SECRET_KEY = "insecure-local-development-key-never-used-in-production"
+    SECRET_KEY = local_secret_key(BASE_DIR / "var" / "secret_key")  # what `make run` uses too
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 if not ALLOWED_HOSTS:
     fail("ALLOWED_HOSTS must name the site's host names when DEBUG is false (comma-separated).")
+if DEBUG and not all(is_loopback_host(host) for host in ALLOWED_HOSTS):
+    # DEBUG pages show settings and code to anyone: never on a public address.
+    fail(
+        f"DEBUG is on while ALLOWED_HOSTS names public hosts ({', '.join(ALLOWED_HOSTS)}): set "
+        "DEBUG=false for a site others can reach."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # The public address of the site, for absolute links in feeds, sitemaps and share links.
@@ -40,7 +54,7 @@ SITE_DESCRIPTION = os.environ.get(
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsportal.apps.NewsroomAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,7 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "axes",
-    "newsportal",  # the site itself: its ops commands (backup, restore, stopdb)
+    "newsportal.apps.NewsportalConfig",  # the site itself: ops commands, deploy checks
     "newsportal.consent",
     "django_prose_editor",
     "articles",

@@ -15,8 +15,6 @@ from newsportal.ratelimit import rate_limited
 
 lazy_static = lazy(static, str)
 
-admin.site.site_header = "Newsroom"
-admin.site.site_title = "Newsroom admin"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -361,4 +361,4 @@ def test_editors_make_share_links_in_the_admin(staff_client):
 def test_an_author_record_is_made_for_a_new_author(django_user_model):
     _, client = signed_in(django_user_model, "Authors", "new-writer")
     client.post(ADD, article_post())
-    assert Author.objects.get().slug.startswith("user-")
+    assert Author.objects.get().slug.startswith("writer-")  # never from the login name

@@ -73,3 +73,21 @@ def test_gunicorn_behind_a_named_proxy_passes(tmp_path):
     env = {**PRODUCTION, "BIND": "0.0.0.0:8000", "TRUSTED_PROXIES": "10.0.0.5"}
     result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
     assert result.returncode == 0, result.stderr
+
+
+def test_debug_is_refused_on_a_public_address():
+    result = manage("check", DEBUG="true", ALLOWED_HOSTS="news.example.com")
+    assert result.returncode == 1
+    assert "DEBUG is on while ALLOWED_HOSTS names public hosts" in result.stderr
+
+
+def test_without_a_secret_key_each_installation_makes_its_own():
+    """Never a key written in the code: anyone could sign share links and consent cookies."""
+    from django.conf import settings
+
+    key_file = ROOT / "var" / "secret_key"
+    assert key_file.read_text().strip() == settings.SECRET_KEY
+    assert len(settings.SECRET_KEY) >= 50
+    assert key_file.stat().st_mode & 0o077 == 0  # owner-only
+    source = (ROOT / "newsportal" / "settings.py").read_text()
+    assert "insecure" not in source

@@ -1,5 +1,6 @@
 import uuid
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Max
 
@@ -52,10 +53,20 @@ class CookieCategory(models.Model):
         return self.name
 
 
+# A cookie name is an RFC 6265 token; a trailing * marks a prefix (_ga_* is every _ga_... cookie).
+cookie_name = RegexValidator(
+    r"^[!#$%&'+\-.^_`|~0-9A-Za-z]+\*?$",
+    "One cookie name per line, letters, digits and !#$%%&'+-.^_`|~ only, with * only at the end "
+    "for a prefix (e.g. _ga_*). Add several cookies as several rows.",
+)
+
+
 class Cookie(models.Model):
     category = models.ForeignKey(CookieCategory, on_delete=models.CASCADE, related_name="cookies")
     name = models.CharField(
-        max_length=100, help_text="Exact name, or a prefix ending in * (e.g. _ga_*)."
+        max_length=100,
+        validators=[cookie_name],
+        help_text="Exact name, or a prefix ending in * (e.g. _ga_*).",
     )
     purpose = models.CharField(max_length=300)
     duration = models.CharField(max_length=60, help_text="e.g. 180 days, or Session")

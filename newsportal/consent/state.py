@@ -1,12 +1,15 @@
 """What a visitor has decided, read from their signed cookie without touching the database."""
 
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from newsportal.consent.models import cookie_name
 from newsportal.consent.policy import POLICY_KEY, PolicySnapshot, current_policy
 
 SALT = "newsportal.consent"
+LEGAL_NAME = re.compile(cookie_name.regex.pattern)
 
 
 @dataclass(frozen=True)
@@ -96,10 +99,12 @@ def expire_declined_cookies(request, response, consent: Consent) -> None:
             continue
         for cookie in category.cookies:
             domain = cookie.domain or None
+            if not LEGAL_NAME.match(cookie.name):
+                continue  # saved before names were checked: it names no cookie a browser has
             if cookie.is_prefix:
                 prefix = cookie.name[:-1]
                 for name in request.COOKIES:
-                    if name.startswith(prefix):
+                    if name.startswith(prefix) and LEGAL_NAME.match(name):
                         response.delete_cookie(name, domain=domain)
             else:
                 response.delete_cookie(cookie.name, domain=domain)

@@ -5,7 +5,7 @@ from django.db import DatabaseError, transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from newsportal.clientip import client_ip
 from newsportal.consent.client import ip_prefix, user_agent_family
@@ -109,7 +109,7 @@ def save_decision(request, policy, decision, granted) -> tuple[str, bool]:
     return str(record.public_id), True
 
 
-@require_GET
+@require_safe
 def cookie_page(request):
     """The policy, the visitor's current choice, and the forms to change or withdraw it."""
     # The page holds the same three choices, so the banner would only repeat them.

@@ -101,6 +101,22 @@ def editor(edge_url: str, stop_at: float, results: list) -> None:
     """Change one thing every EDIT_EVERY seconds; measure how long the edge takes to show it."""
     from articles.models import Article, Tag
 
+    if os.environ.get("BENCH_DEBUG"):  # where a slow write spends its time
+        from django.db.models import Model
+
+        from newsportal import edge, invalidation
+
+        for module, name in ((invalidation, "purge"), (edge, "send"), (Model, "save_base")):
+            original = getattr(module, name)
+
+            def timed(*args, _original=original, _name=name, **kwargs):
+                started = time.time()
+                result = _original(*args, **kwargs)
+                print(_name, round(time.time() - started, 3), file=sys.stderr)
+                return result
+
+            setattr(module, name, timed)
+
     newest = list(Article.objects.published().order_by("-published_at")[:3])
     hot, leaving, retagged = newest
     spare_tag = Tag.objects.exclude(articles=retagged).order_by("pk").first()
@@ -188,7 +204,10 @@ def day(database_url: str, keyed: bool) -> dict:
 
     server = Server(env)
     workdir = Path(tempfile.mkdtemp(prefix="newsportal-day-"))
-    edge = Varnish(edge_port, [PORT], workdir, memory="512m")
+    # The edge and the load generator yield to the app, the database and the editor: here all
+    # share two cores, where a newsroom runs the edge on machines of its own. Without this, the
+    # 30,000 requests a second they make between them starve the editor's save for seconds.
+    edge = Varnish(edge_port, [PORT], workdir, memory="512m", nice=10)
     try:
         articles = list(Article.objects.published().order_by("-published_at")[:10000])
         tags = list(Tag.objects.order_by("pk")[:30])
@@ -199,7 +218,9 @@ def day(database_url: str, keyed: bool) -> dict:
         editing = threading.Thread(target=editor, args=(edge.url, stop_at, changes))
         editing.start()
         out = subprocess.run(
-            ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "-s", str(script),
+            # The load generator yields to the system it measures (both share two cores here).
+            ["nice", "-n", "10", "wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency",
+             "-s", str(script),
              edge.url],
             capture_output=True, text=True, check=True,
         ).stdout  # fmt: skip
@@ -255,10 +276,12 @@ def print_table(runs: dict) -> None:
           f"a change every {EDIT_EVERY} s")  # fmt: skip
     rows = [
         ("requests/s", "rps", "{:.0f}"), ("p50 ms", "p50", "{:.2f}"), ("p99 ms", "p99", "{:.2f}"),
-        ("errors", "errors", "{}"), ("edge hit ratio", "hit_ratio", "{:.1%}"),
+        ("non-2xx (the unpublished article's 404s)", "errors", "{}"),
+        ("edge hit ratio", "hit_ratio", "{:.1%}"),
         ("origin requests/s", "origin_rps", "{:.1f}"), ("changes", "changes", "{}"),
         ("staleness p50 s", "stale_p50", "{:.3f}"), ("staleness p100 s", "stale_max", "{:.3f}"),
         ("unpublished served after purge", "violations", "{}"),
+        ("server errors (5xx)", "server_errors", "{}"),
     ]  # fmt: skip
     print(f"{'':<34}{'purge by key':>16}{'drop everything':>18}")
     for label, key, fmt in rows:
