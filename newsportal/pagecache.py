@@ -21,12 +21,14 @@ and `Cache-Tag` (Cloudflare).
 import hashlib
 import time
 from collections.abc import Callable
+from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
+from newsportal import querystrings
 from newsportal.invalidation import EVERYTHING, purged_since, stamps
 
 UNCACHEABLE_CONTROLS = ("private", "no-store", "no-cache")
@@ -73,6 +75,16 @@ def page_lifetime() -> int:
     return max(lifetime, 0)
 
 
+def signed_in(request) -> bool:
+    """A session cookie that names a real session (one query, only when one is sent): a made-up
+    `sessionid` must not be a way around the cache."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    return store().exists(key)
+
+
 def mark_private(response):
     patch_cache_control(response, private=True)
     return response
@@ -94,10 +106,14 @@ class PageCacheMiddleware:
                 patch_vary_headers(response, ["Cookie"])
             return response
 
+        redirect = querystrings.canonical_redirect(request)
+        if redirect is not None:
+            return HttpResponsePermanentRedirect(redirect)
+        query = querystrings.cacheable_query(request)
         variant = self.variant(request)
-        if variant is None:
+        if variant is None or query is None:
             return mark_private(self.get_response(request))
-        key = self.key(request, variant)
+        key = self.key(request, variant, query)
         stored = cache.get(key)
         if stored is not None:
             status, headers, content, recorded = stored
@@ -144,10 +160,8 @@ class PageCacheMiddleware:
     def is_anonymous_page_request(request) -> bool:
         return (
             request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not signed_in(request)
             and not request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PATHS)
-            # Only known parameters: random query strings must not fill the cache.
-            and set(request.GET) <= settings.PAGE_CACHE_QUERY_PARAMETERS
         )
 
     @staticmethod
@@ -156,8 +170,9 @@ class PageCacheMiddleware:
         return None if None in parts else ":".join(parts)
 
     @staticmethod
-    def key(request, variant: str) -> str:
-        path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+    def key(request, variant: str, query: str) -> str:
+        address = f"{request.path}?{query}"
+        path = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
         # Not the Host header: pages name SITE_URL, never the host they were asked for, so
         # `LOCALHOST:8000` and `127.0.0.1.` are the same page (and cannot multiply entries).
         return f"page:{variant}:{path}"

@@ -156,7 +156,14 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)  # off only to measure uncache
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CDN_SECONDS = int(os.environ.get("PAGE_CDN_SECONDS", "30"))
 PAGE_CACHE_EXCLUDED_PATHS = (f"/{ADMIN_URL}", "/healthz", "/readyz", "/consent/")
-PAGE_CACHE_QUERY_PARAMETERS = {"page", "q", "p"}  # p: sitemap pages
+# The query parameters each path's pages take (longest prefix wins; newsportal/querystrings.py).
+# Others make a page uncacheable; tracking parameters (utm_*, fbclid...) are ignored everywhere.
+PAGE_CACHE_QUERY_PARAMETERS = {
+    "/": {"page"},
+    "/search/": {"q", "page"},
+    "/sitemap": {"p"},
+    "/articles/": set(),
+}
 # Edge caches to purge by key after every change (Varnish with xkey: deploy/varnish/), e.g.
 # http://10.0.0.5:6081/. With them, pages may stay at the edge for their whole lifetime.
 EDGE_PURGE_URLS = env_list("EDGE_PURGE_URLS", [])

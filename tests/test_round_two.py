@@ -255,3 +255,42 @@ def test_autocomplete_refuses_what_it_cannot_complete(staff_client, model, field
         {"app_label": "articles", "model_name": model, "field_name": field, "term": "a"},
     )
     assert response.status_code == 403
+
+
+# 1. Cache flooding and bypass
+
+
+def test_readers_from_newsletters_and_social_networks_share_the_cached_page(client):
+    make_article("Story")
+    client.get("/")
+    for query in ["utm_source=newsletter&utm_medium=email", "fbclid=IwAR0abc", "gclid=x1"]:
+        response = client.get(f"/?{query}")
+        assert response["X-Cache"] == "hit", query
+        assertNotContains(response, "utm_source")  # the banner's `next` leaves them out
+
+
+@pytest.mark.parametrize(
+    ("query", "target"),
+    [("page=0002", "/?page=2"), ("page=+2", "/?page=2"), ("page=2&page=2", "/?page=2"),
+     ("page=1", "/"), ("page=01&utm_source=x", "/")],
+)  # fmt: skip
+def test_page_numbers_have_one_spelling(client, query, target):
+    for _ in range(25):
+        make_article()
+    response = client.get(f"/?{query}")
+    assert response.status_code == 301
+    assert response["Location"] == target
+
+
+@pytest.mark.parametrize("url", ["/?q=random1", "/articles/story/?p=9", "/?x=1"])
+def test_parameters_a_page_does_not_take_are_never_stored(client, url):
+    make_article("Story", slug="story")
+    client.get(url)
+    assert client.get(url).get("X-Cache") != "hit"
+
+
+def test_a_made_up_session_cookie_does_not_bypass_the_cache(client):
+    make_article("Story")
+    client.get("/")
+    client.cookies["sessionid"] = "not-a-session-at-all"
+    assert client.get("/")["X-Cache"] == "hit"

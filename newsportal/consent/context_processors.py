@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from newsportal.querystrings import clean_path
+
 
 def consent(request):
     """`consent` for templates: `{% if consent.analytics %}` renders only after consent."""
@@ -10,6 +12,9 @@ def consent(request):
         consent.decided  # noqa: B018
     return {
         "consent": consent,
+        # Where the banner's forms return to: this page, without tracking parameters (the page
+        # is cached and shared by readers who came from anywhere).
+        "consent_next": clean_path(request),
         "analytics_script_url": settings.ANALYTICS_SCRIPT_URL,
         "google_tag_id": settings.GOOGLE_TAG_ID,
     }
