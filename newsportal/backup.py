@@ -11,8 +11,11 @@ available, so the versions always match.
 import os
 import shutil
 import subprocess
+import tarfile
 from datetime import UTC, datetime
 from pathlib import Path
+
+from django.conf import settings
 
 BACKUP_DIR = Path(__file__).resolve().parent.parent / "var" / "backups"
 
@@ -45,17 +48,48 @@ def connection_environment(database: str | None = None) -> dict:
 
 
 def dump(directory: Path = BACKUP_DIR) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
+    """The database, and beside it the uploads on this machine's disk (a bucket keeps its own).
+
+    Owner-only: the dump holds password hashes, live session keys and the consent proof.
+    """
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = directory / f"newsportal-{datetime.now(UTC):%Y%m%d-%H%M%S}.dump"
-    subprocess.run(
-        [client_program("pg_dump"), "--format=custom", "--no-owner", f"--file={path}"],
-        env=connection_environment(),
-        check=True,
-    )
+    previous = os.umask(0o077)
+    try:
+        subprocess.run(
+            [client_program("pg_dump"), "--format=custom", "--no-owner", f"--file={path}"],
+            env=connection_environment(),
+            check=True,
+        )
+        if local_media():
+            with tarfile.open(media_archive(path), "w:gz") as archive:
+                archive.add(settings.MEDIA_ROOT, arcname="media")
+    finally:
+        os.umask(previous)
+    path.chmod(0o600)
     return path
 
 
+def local_media() -> bool:
+    storage = settings.STORAGES["default"]["BACKEND"]
+    return storage.endswith("FileSystemStorage") and Path(settings.MEDIA_ROOT).is_dir()
+
+
+def media_archive(dump_path: Path) -> Path:
+    return dump_path.with_suffix(".media.tar.gz")
+
+
 def restore(path: Path, database: str | None = None) -> None:
+    """The database, then the uploads archived with it (into MEDIA_ROOT), if there are any."""
+    archive_path = media_archive(path)
+    if archive_path.exists():
+        media_root = Path(settings.MEDIA_ROOT)
+        media_root.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(archive_path) as archive:
+            members = [m for m in archive.getmembers() if m.name.startswith("media")]
+            for member in members:
+                member.name = member.name.removeprefix("media").lstrip("/") or "."
+            archive.extractall(media_root, members=members, filter="data")
     subprocess.run(
         [client_program("pg_restore"), "--clean", "--if-exists", "--no-owner",
          "--exit-on-error", "--single-transaction", f"--dbname={database or ''}", str(path)],

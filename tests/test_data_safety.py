@@ -36,7 +36,10 @@ def count_rows(database, table):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_backup_restores_into_a_new_database(tmp_path, scratch_database):
+def test_a_backup_restores_into_a_new_database(tmp_path, scratch_database, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "media" / "covers").mkdir(parents=True)
+    (tmp_path / "media" / "covers" / "steppe.jpg").write_bytes(b"picture")
     tags = [make_tag(), make_tag()]
     for _ in range(3):
         make_article(tags=tags)
@@ -44,9 +47,13 @@ def test_a_backup_restores_into_a_new_database(tmp_path, scratch_database):
         decide(Client(), decision)
     assert ConsentEvent.objects.count() == 2
 
-    path = backup.dump(tmp_path)
+    path = backup.dump(tmp_path / "backups")
     assert path.stat().st_size > 0
+    assert path.stat().st_mode & 0o077 == 0  # password hashes and sessions: owner-only
+    assert backup.media_archive(path).stat().st_mode & 0o077 == 0
+    settings.MEDIA_ROOT = tmp_path / "fresh-machine"  # the uploads come back with the dump
     backup.restore(path, scratch_database)
+    assert (tmp_path / "fresh-machine" / "covers" / "steppe.jpg").read_bytes() == b"picture"
 
     assert count_rows(scratch_database, "articles_article") == 3
     assert count_rows(scratch_database, "articles_tag") == 2
