@@ -29,6 +29,7 @@ APP_PORTS = [int(p) for p in os.environ.get("APP_PORTS", "8001,8002").split(",")
 S3_PORT = int(os.environ.get("S3_PORT", "9000"))
 REDIS_PORT = int(os.environ.get("REDIS_PORT", "6379"))
 BUCKET = "newsportal-media"
+CLUSTER_DATABASE = "newsportal_cluster"
 BIN = Path(sys.executable).parent
 CLUSTER_DIR = ROOT / "var" / "cluster"
 
@@ -97,9 +98,11 @@ class Cluster:
     def environment(self, redis_url: str, s3_endpoint: str) -> dict:
         database_url = os.environ.get("DATABASE_URL")
         if not database_url:
+            # A database of its own on the private server: its uploads live in the cluster's
+            # bucket, which `make run` cannot see.
             from newsportal import localdb
 
-            database_url = localdb.database_url()
+            database_url = localdb.database_url(CLUSTER_DATABASE)
         return {
             **os.environ,
             "DEBUG": "false",
@@ -141,7 +144,9 @@ class Cluster:
             wait_for(f"http://127.0.0.1:{port}/healthz")
         self.varnish = Varnish(EDGE_PORT, APP_PORTS, CLUSTER_DIR / "varnish", memory="256m")
         wait_for(f"{self.varnish.url}/")
-        database = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "private, var/postgres"
+        database = (os.environ.get("DATABASE_URL") and "DATABASE_URL") or (
+            f"{CLUSTER_DATABASE} on the private server in var/postgres"
+        )
         print(f"""
   The portal, through the edge:  http://127.0.0.1:{EDGE_PORT}/
   The admin:                     http://127.0.0.1:{EDGE_PORT}/admin/
@@ -149,6 +154,8 @@ class Cluster:
   Redis (cache, purge stamps):   {redis_url}
   Media bucket (S3):             {s3_endpoint}/{BUCKET}/
   PostgreSQL:                    {database}
+  An editor account (in another terminal):
+    DATABASE_URL='{env["DATABASE_URL"]}' {sys.executable} manage.py createsuperuser
   Ready. Stop everything with Ctrl-C.
 """, flush=True)  # fmt: skip
 

@@ -38,9 +38,15 @@ def _server():
         return _package().get_server(DATA_DIR, cleanup_mode=None)
 
 
-def database_url() -> str:
-    """Start the private server if it is not running and return its URL."""
-    return _server().get_uri()
+def database_url(name: str | None = None) -> str:
+    """Start the private server if it is not running and return its URL: of its default
+    database, or of database `name` (made on first use)."""
+    server = _server()
+    if name is None:
+        return server.get_uri()
+    server.psql(f"SELECT 'CREATE DATABASE {name}' WHERE NOT EXISTS "
+                f"(SELECT FROM pg_database WHERE datname = '{name}')\\gexec")  # fmt: skip
+    return server.get_uri(name)
 
 
 def bin_path() -> Path:
