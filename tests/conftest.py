@@ -1,10 +1,12 @@
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 
 from articles.caching import seconds_until_next_publication
 from newsportal.consent.defaults import create_default_policy
 from newsportal.consent.models import Cookie, CookieCategory, CookiePolicy
 from newsportal.consent.policy import current_policy
+from newsportal.roles import grant_roles
 
 
 @pytest.fixture(autouse=True)
@@ -14,6 +16,20 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def migration_data(request):
+    """What data migrations install (the roles, the shipped cookie policy), back after a
+    transactional test emptied every table, for the tests that run after it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    if not Group.objects.filter(name="Editors").exists():
+        grant_roles(Group, Permission)
+    if not CookiePolicy.objects.exists():
+        create_default_policy(CookiePolicy, CookieCategory, Cookie)
 
 
 @pytest.fixture(autouse=True)

@@ -4,15 +4,9 @@ the account an author writes with (the picker needs to view users)."""
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-EDITOR_PERMISSIONS = {
-    "consent": [
-        "add_cookiepolicy", "change_cookiepolicy", "view_cookiepolicy",
-        "add_cookiecategory", "change_cookiecategory", "view_cookiecategory",
-        "add_cookie", "change_cookie", "delete_cookie", "view_cookie",
-        "view_consentrecord", "view_consentevent",
-    ],
-    "auth": ["view_user"],
-}  # fmt: skip
+from newsportal.roles import ROLES, grant_roles
+
+EDITOR_PERMISSIONS = {app: codes for app, codes in ROLES["Editors"].items() if app != "articles"}
 
 
 def grant(apps, schema_editor):
@@ -20,13 +14,7 @@ def grant(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    for app_label, codenames in EDITOR_PERMISSIONS.items():
-        editors.permissions.add(
-            *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-        )
+    grant_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def revoke(apps, schema_editor):

@@ -1,0 +1,39 @@
+"""The newsroom's two roles as permission code names, per app: Authors draft their own articles,
+Editors publish everything and look after the cookie policy. Applied by data migrations
+(articles 0005, newsportal 0001); tests re-apply them after a transactional test empties the
+tables."""
+
+ROLES = {
+    "Authors": {
+        "articles": [
+            "add_article", "change_article", "view_article",
+            "add_tag", "view_tag", "view_author",
+        ],
+    },
+    "Editors": {
+        "articles": [
+            "add_article", "change_article", "delete_article", "view_article", "publish_article",
+            "add_tag", "change_tag", "delete_tag", "view_tag",
+            "add_author", "change_author", "view_author",
+        ],
+        "consent": [
+            "add_cookiepolicy", "change_cookiepolicy", "view_cookiepolicy",
+            "add_cookiecategory", "change_cookiecategory", "view_cookiecategory",
+            "add_cookie", "change_cookie", "delete_cookie", "view_cookie",
+            "view_consentrecord", "view_consentevent",
+        ],
+        "auth": ["view_user"],
+    },
+}  # fmt: skip
+
+
+def grant_roles(Group, Permission) -> None:
+    """Make both groups and give them their permissions (the models may be historical ones)."""
+    for name, apps in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for app_label, codenames in apps.items():
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=app_label, codename__in=codenames
+                )
+            )
