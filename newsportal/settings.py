@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # Content-Security-Policy (built once, with the admin's exception) and Permissions-Policy.
     "newsportal.headers.SecurityHeadersMiddleware",
     "newsportal.errors.ErrorPageMiddleware",
+    # Bodies are refused by size and kind before anything reads them (newsportal/bodies.py).
+    "newsportal.bodies.RequestBodyLimitMiddleware",
     # Static files are answered here, before anything that reads cookies or the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so cached pages get 304s too.
@@ -261,6 +263,7 @@ X_FRAME_OPTIONS = "DENY"
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG) and not S3_BUCKET
 # Request bodies: forms here are small; uploads (admin images) are streamed to disk, not counted.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
+ADMIN_UPLOAD_MAX_BYTES = 16 * 1024 * 1024  # a 15 MB image and the rest of the article form
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 # Rate limits per client network (requests a minute), answered with 429 beyond them.
 RATE_LIMITS = {

@@ -294,3 +294,42 @@ def test_a_made_up_session_cookie_does_not_bypass_the_cache(client):
     client.get("/")
     client.cookies["sessionid"] = "not-a-session-at-all"
     assert client.get("/")["X-Cache"] == "hit"
+
+
+# 21. Bodies are refused by size and kind before anything reads them
+
+
+def test_a_huge_post_is_refused_before_it_is_read(client):
+    from newsportal.consent.models import ConsentRecord
+
+    body = "decision=accept&padding=" + "x" * (600 * 1024)
+    response = client.post("/consent/", body, content_type="application/x-www-form-urlencoded",
+                           HTTP_SEC_FETCH_SITE="same-origin")  # fmt: skip
+    assert response.status_code == 413
+    assert not ConsentRecord.objects.exists()
+
+
+def test_a_big_file_part_is_refused_outside_the_admin(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from newsportal.consent.models import ConsentRecord
+
+    response = client.post(
+        "/consent/",
+        {"decision": "accept", "file": SimpleUploadedFile("a.bin", b"x" * 700 * 1024)},
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+    assert response.status_code == 413
+    assert not ConsentRecord.objects.exists()
+
+
+def test_the_admin_takes_an_image_but_not_more_than_its_limit(staff_client, settings):
+    settings.ADMIN_UPLOAD_MAX_BYTES = 64 * 1024
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = staff_client.post(
+        reverse("admin:articles_article_add"),
+        {"title": "Big", "cover_image": SimpleUploadedFile("big.jpg", b"x" * 100 * 1024)},
+    )
+    assert response.status_code == 413
+    assert not Article.objects.exists()
