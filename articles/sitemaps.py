@@ -1,9 +1,12 @@
 from datetime import timedelta
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.caching import LISTS
@@ -70,3 +73,20 @@ SITEMAPS = {"articles": ArticleSitemap, "tags": TagSitemap, "authors": AuthorSit
 def sitemap(request, **kwargs):
     """Django's sitemap view, naming what it shows for the page cache."""
     return add_keys(sitemap_views.sitemap(request, **kwargs), LISTS)
+
+
+def sitemap_index(request):
+    """Every section's pages (5,000 addresses each), at SITE_URL: the whole archive, not only the
+    newest 5,000 articles."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        url = settings.SITE_URL + reverse("sitemap-section", kwargs={"section": section})
+        pages = sitemap_class().paginator.num_pages
+        entries += [url, *(f"{url}?p={number}" for number in range(2, pages + 1))]
+    response = TemplateResponse(
+        request,
+        "sitemap_index.xml",
+        {"sitemaps": [SimpleNamespace(location=url, last_mod=None) for url in entries]},
+        content_type="application/xml",
+    )
+    return add_keys(response, LISTS)

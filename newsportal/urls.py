@@ -9,7 +9,7 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
-from articles.sitemaps import SITEMAPS, NewsSitemap, sitemap
+from articles.sitemaps import SITEMAPS, NewsSitemap, sitemap, sitemap_index
 from newsportal import health
 from newsportal.ratelimit import rate_limited
 
@@ -27,13 +27,14 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
     path(
         "sitemap-news.xml",
         sitemap,
         {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/sitemap_news.xml"},
         name="sitemap-news",
     ),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     # Sign-in attempts per client are limited (slowed down, never locked out: settings.py).
     path(f"{settings.ADMIN_URL}login/", rate_limited("login", methods={"POST"})(admin.site.login)),
     path(settings.ADMIN_URL, admin.site.urls),

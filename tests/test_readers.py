@@ -144,8 +144,12 @@ def test_pages_advertise_their_feeds(client, energy_desk):
 
 
 def locations(client, url):
+    """The addresses a sitemap lists, following a sitemap index to its sections."""
     root = ET.fromstring(client.get(url).content)
-    return [loc.text for loc in root.iter(f"{SITEMAP}loc")]
+    found = [loc.text for loc in root.iter(f"{SITEMAP}loc")]
+    if root.tag == f"{SITEMAP}sitemapindex":
+        return [u for section in found for u in locations(client, section.split("8000", 1)[1])]
+    return found
 
 
 def test_sitemap_lists_published_articles_tags_and_authors(client, energy_desk):

@@ -333,3 +333,23 @@ def test_the_admin_takes_an_image_but_not_more_than_its_limit(staff_client, sett
     )
     assert response.status_code == 413
     assert not Article.objects.exists()
+
+
+# 4. The whole archive in the sitemaps
+
+
+def test_the_sitemap_index_pages_through_every_article(client, monkeypatch):
+    from articles.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    articles = [make_article() for _ in range(5)]
+    index = client.get("/sitemap.xml").content.decode()
+    assert index.count("/sitemap-articles.xml") == 3  # pages 1, 2 and 3
+    listed = []
+    for page in ["", "?p=2", "?p=3"]:
+        content = client.get(f"/sitemap-articles.xml{page}").content
+        listed += [e.text for e in ET.fromstring(content).iter() if e.tag.endswith("loc")]
+    assert {a.get_absolute_url() for a in articles} <= {u.split("8000", 1)[1] for u in listed}
+    assert client.get("/sitemap-articles.xml?p=4").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+    assertContains(client.get("/robots.txt"), "Sitemap: http://127.0.0.1:8000/sitemap.xml")
