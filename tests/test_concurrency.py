@@ -62,3 +62,30 @@ def test_different_visitors_deciding_together_get_one_record_each():
     assert ConsentRecord.objects.count() == 8
     assert ConsentEvent.objects.count() == 8
     assert all(record.events.count() == 1 for record in ConsentRecord.objects.all())
+
+
+def test_two_editors_publishing_a_policy_at_once_get_two_versions(staff_client):
+    """Both "Save as new" clicks succeed: one becomes version 2, the other version 3."""
+    from django.urls import reverse
+
+    from newsportal.consent.models import CookiePolicy
+
+    policy = CookiePolicy.objects.get()
+    url = reverse("admin:consent_cookiepolicy_change", args=[policy.pk])
+    data = {"banner_text": "Revised.", "policy_text": "Revised.", "_saveasnew": "Save as new"}
+    barrier, statuses = threading.Barrier(2), []
+
+    def publish():
+        barrier.wait()
+        try:
+            statuses.append(staff_client.post(url, data).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302, 302]
+    assert sorted(CookiePolicy.objects.values_list("version", flat=True)) == [1, 2, 3]

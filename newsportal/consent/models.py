@@ -1,7 +1,7 @@
 import uuid
 
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 
 
@@ -27,9 +27,19 @@ class CookiePolicy(models.Model):
         return f"Cookie policy v{self.version}"
 
     def save(self, *args, **kwargs):
-        if self.version is None:
+        if self.version is not None:
+            return super().save(*args, **kwargs)
+        # Two editors publishing at the same moment: the second takes the next number.
+        for attempt in range(5):
             self.version = (CookiePolicy.objects.aggregate(v=Max("version"))["v"] or 0) + 1
-        super().save(*args, **kwargs)
+            try:
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                self.pk = self.version = None
+                if attempt == 4:
+                    raise
+        return None
 
 
 class CookieCategory(models.Model):
