@@ -1,6 +1,7 @@
 """Decisions arriving at the same moment: nothing is lost and nothing is doubled."""
 
 import threading
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -89,3 +90,32 @@ def test_two_editors_publishing_a_policy_at_once_get_two_versions(staff_client):
         thread.join()
     assert statuses == [302, 302]
     assert sorted(CookiePolicy.objects.values_list("version", flat=True)) == [1, 2, 3]
+
+
+def test_a_rate_limit_holds_under_concurrency_on_the_file_cache(settings, tmp_path):
+    """40 searches at once from one client, a limit of 30: exactly 30 answered, 10 refused."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 100000},  # as configured (env.py): nothing culled
+        }
+    }
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": 30}
+    barrier, statuses = threading.Barrier(40), []
+
+    def search(n):
+        barrier.wait()
+        try:
+            statuses.append(Client().get("/search/", {"q": f"word{n}"}).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=search, args=(n,)) for n in range(40)]
+    # One minute's window for all of them, wherever the clock is.
+    with mock.patch("newsportal.ratelimit.time.time", return_value=1_800_000_030.0):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert sorted(statuses) == [200] * 30 + [429] * 10

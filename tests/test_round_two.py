@@ -359,11 +359,10 @@ def test_the_sitemap_index_pages_through_every_article(client, monkeypatch):
 
 
 def test_an_outage_does_not_flood_the_log(client, caplog):
+    import logging
     from unittest import mock
 
     from django.db import OperationalError
-
-    import logging
 
     for log_filter in logging.getLogger("django.request").filters:
         log_filter.last_traceback.clear()  # a fresh minute, whatever ran before
