@@ -30,6 +30,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers, set_resp
 
 from newsportal import querystrings
 from newsportal.invalidation import EVERYTHING, purged_since, stamps
+from newsportal.ratelimit import over_limit, too_many
 
 UNCACHEABLE_CONTROLS = ("private", "no-store", "no-cache")
 
@@ -112,6 +113,8 @@ class PageCacheMiddleware:
         query = querystrings.cacheable_query(request)
         variant = self.variant(request)
         if variant is None or query is None:
+            if over_limit(request, "render"):  # a budget for what no cache can answer
+                return too_many(request)
             return mark_private(self.get_response(request))
         key = self.key(request, variant, query)
         stored = cache.get(key)
@@ -122,6 +125,8 @@ class PageCacheMiddleware:
                 response["X-Cache"] = "hit"
                 return response
 
+        if over_limit(request, "render"):
+            return too_many(request)
         started = time.time()
         response = self.get_response(request)
         if self.is_storable(response):

@@ -48,6 +48,21 @@ def exclusive(backend):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def over_limit(request, scope: str) -> bool:
+    """Count one more request of this client in `scope`; whether it is past RATE_LIMITS[scope]."""
+    client = hashlib.blake2b(client_network(request).encode(), digest_size=8).hexdigest()
+    key = f"rate:{scope}:{client}:{int(time.time() // 60)}"
+    return increment(key) > settings.RATE_LIMITS[scope]
+
+
+def too_many(request):
+    """The 429 page, with when to come back."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = str(60 - int(time.time() % 60))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def rate_limited(scope: str, methods=None):
     """Answer 429 (with Retry-After) once a client exceeds RATE_LIMITS[scope] in a minute
     (counting only `methods`, when given)."""
@@ -57,16 +72,8 @@ def rate_limited(scope: str, methods=None):
         def wrapper(request, *args, **kwargs):
             if methods and request.method not in methods:
                 return view(request, *args, **kwargs)
-            now = time.time()
-            window = int(now // 60)
-            client = hashlib.blake2b(client_network(request).encode(), digest_size=8).hexdigest()
-            key = f"rate:{scope}:{client}:{window}"
-            count = increment(key)
-            if count > settings.RATE_LIMITS[scope]:
-                response = render(request, "429.html", status=429)
-                response["Retry-After"] = str(60 - int(now % 60))
-                response["Cache-Control"] = "no-store"
-                return response
+            if over_limit(request, scope):
+                return too_many(request)
             return view(request, *args, **kwargs)
 
         return wrapper

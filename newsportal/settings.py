@@ -270,6 +270,9 @@ RATE_LIMITS = {
     "consent": int(os.environ.get("RATE_LIMIT_CONSENT", "30")),
     "search": int(os.environ.get("RATE_LIMIT_SEARCH", "60")),
     "login": int(os.environ.get("RATE_LIMIT_LOGIN", "30")),
+    # Pages rendered afresh for one reader (cache misses and uncacheable queries): a reader
+    # never comes near it; a script walking random addresses does.
+    "render": int(os.environ.get("RATE_LIMIT_RENDER", "300")),
 }
 # The proxies (load balancers, edge caches) in front of the app servers, as addresses or CIDRs:
 # X-Forwarded-For is believed from them only (newsportal/clientip.py); gunicorn trusts their

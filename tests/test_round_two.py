@@ -377,3 +377,11 @@ def test_an_outage_does_not_flood_the_log(client, caplog):
     assert len(failures) == 5
     assert sum(1 for r in failures if r.exc_info) == 1
     assert "(PostgreSQL): server closed the connection" in failures[-1].getMessage()
+
+
+def test_each_client_has_a_budget_of_fresh_renders(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "render": 5}
+    make_article("Story")
+    statuses = [client.get("/", {"x": n}).status_code for n in range(7)]  # never cacheable
+    assert statuses == [200] * 5 + [429] * 2
+    assert client.get("/", HTTP_X_NOTHING="1", REMOTE_ADDR="203.0.113.9").status_code == 200

@@ -126,6 +126,7 @@ def portal_environment(database_url: str, page_cache=True) -> dict:
         PAGE_CACHE=str(page_cache).lower(),
         RATE_LIMIT_SEARCH="100000000",
         RATE_LIMIT_CONSENT="100000000",
+        RATE_LIMIT_RENDER="100000000",
         **extra,
     )
 

@@ -97,7 +97,10 @@ def main():
     sys.stdout.reconfigure(line_buffering=True)
     database_url = scratch_database_url("newsportal_loadtest")
     # Many distinct visitors arrive from one loopback address here: lift the per-client limits.
-    env = environment(database_url, PORT, RATE_LIMIT_CONSENT="1000000", RATE_LIMIT_SEARCH="1000000")
+    env = environment(
+        database_url, PORT, RATE_LIMIT_CONSENT="1000000", RATE_LIMIT_SEARCH="1000000",
+        RATE_LIMIT_RENDER="1000000",
+    )  # fmt: skip
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "generate_articles", "--articles", "500", "--tags", "30", "--authors", "10")
     manage(env, "shell", "-c", "from newsportal.consent.models import *; "

@@ -190,7 +190,7 @@ def day(database_url: str, keyed: bool) -> dict:
     edge_port = free_port()
     env = environment(
         database_url, PORT, CACHE_URL=cache, EDGE_PURGE_URLS=f"http://127.0.0.1:{edge_port}/",
-        TRUSTED_PROXIES="127.0.0.1", RATE_LIMIT_SEARCH="100000000",
+        TRUSTED_PROXIES="127.0.0.1", RATE_LIMIT_SEARCH="100000000", RATE_LIMIT_RENDER="100000000",
         PURGE_EVERYTHING_ON_CHANGE=str(not keyed).lower(), EDGE_REPURGE_SECONDS="1",
     )  # fmt: skip
     os.environ.update(env, DJANGO_SETTINGS_MODULE="newsportal.settings")

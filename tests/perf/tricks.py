@@ -57,7 +57,7 @@ def compare(name, path, trick_on, trick_off, client_factory):
 
 def main():
     database_url = scratch_database_url("newsportal_bench")
-    env = environment(database_url, 0, PAGE_CACHE="false")
+    env = environment(database_url, 0, PAGE_CACHE="false", RATE_LIMIT_RENDER="100000000")
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "generate_articles", "--articles", str(ARTICLES))
     os.environ.update(env, DJANGO_SETTINGS_MODULE="newsportal.settings")
