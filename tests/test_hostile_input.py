@@ -29,7 +29,10 @@ TEXT = NASTY | st.text(max_size=300)
 HEADER_TEXT = st.text(
     st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"), max_size=300
 ) | NASTY.filter(lambda s: s.isprintable() and all(ord(c) < 256 for c in s))
-PUBLIC_PATHS = ["/", "/cookies/", "/search/", "/articles/{}/", "/tags/{}/", "/authors/{}/"]
+PUBLIC_PATHS = [
+    "/", "/cookies/", "/search/", "/articles/{}/", "/tags/{}/", "/authors/{}/", "/tags/{}/rss/",
+    "/sitemap.xml", "/sitemap-{}.xml", "/sitemap-articles.xml", "/feeds/atom/",
+]  # fmt: skip
 
 
 def writes():
@@ -91,4 +94,37 @@ def test_odd_methods_and_origins_never_fail_or_write(one_article, method, path, 
     )  # fmt: skip
     assert response.status_code < 500
     if response.status_code >= 400:
+        assert writes() == before
+
+
+@EXAMPLES
+@given(
+    params=st.lists(
+        st.tuples(st.sampled_from(["page", "p", "q", "utm_source", "fbclid", "x"]) | TEXT, TEXT),
+        max_size=6,
+    ),
+    path=st.sampled_from(["/", "/search/", "/tags/a-topic/", "/sitemap-articles.xml"]),
+)
+def test_any_query_string_is_answered_or_redirected_never_failed(one_article, params, path):
+    """Repeated, padded, signed and tracking parameters: a page, a redirect or a 4xx."""
+    response = Client().get(path, params)
+    assert response.status_code < 500
+    if response.status_code == 301:  # the canonical spelling answers, and does not redirect
+        assert Client().get(response["Location"]).status_code != 301
+
+
+@EXAMPLES
+@given(
+    length=st.sampled_from(["", "0", "-1", "abc", "99999999999", "1e3", " 12 "]),
+    chunked=st.booleans(),
+    path=st.sampled_from(["/consent/", "/search/", "/admin/login/"]),
+)
+def test_declared_body_lengths_never_fail(path, length, chunked):
+    headers = {"CONTENT_LENGTH": length} if length else {}
+    if chunked:
+        headers["HTTP_TRANSFER_ENCODING"] = "chunked"
+    before = writes()
+    response = Client().generic("POST", path, b"decision=accept", **headers, **SAME_ORIGIN)
+    assert response.status_code < 500
+    if path == "/consent/" and response.status_code >= 400:
         assert writes() == before
