@@ -21,7 +21,7 @@ RUN_ENV = DEBUG=false HTTPS=false SERVE_MEDIA=true PORT=$(PORT) \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
 
-.PHONY: help run test check static-checks cluster bench loadtest backup restore lint format lock \
+.PHONY: help run test check static-checks cluster bench drill loadtest backup restore lint format lock \
 	stopdb clean test-system-packages cluster-system-packages
 help:
 	@echo "make run    install, start the database, migrate, load the demo and serve on :$(PORT)"
@@ -30,6 +30,7 @@ help:
 	@echo "make cluster  Varnish on :8080 in front of two app servers, Redis, PostgreSQL and S3"
 	@echo "make bench  serve 10,000 generated articles with gunicorn and measure them with wrk"
 	@echo "make loadtest  2 minutes of mixed traffic, then again with PostgreSQL restarted"
+	@echo "make drill  20 slow clients for 60 s against gunicorn alone, then behind Varnish"
 	@echo "make backup | restore [FILE=var/backups/...]   pg_dump / pg_restore of the site's database"
 	@echo "make lint | format | lock | stopdb | clean"
 
@@ -132,6 +133,10 @@ bench: $(STAMP)
 	$(PY) tests/perf/bench.py
 	$(PY) tests/perf/newsroom_day.py
 	$(PY) tests/perf/tricks.py
+
+# Slow clients against gunicorn alone, then against the edge in front of it (about 3 minutes).
+drill: $(STAMP) cluster-system-packages
+	$(PY) tests/perf/slowloris.py
 
 # Mixed traffic at 64 connections, undisturbed and with PostgreSQL restarted (about 5 minutes).
 loadtest: $(STAMP)
