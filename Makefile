@@ -21,7 +21,7 @@ RUN_ENV = DEBUG=false HTTPS=false SERVE_MEDIA=true PORT=$(PORT) \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
 
-.PHONY: help run test check static-checks cluster bench drill loadtest backup restore lint format lock \
+.PHONY: help run test check static-checks cluster bench drill loadtest soak backup restore lint format lock \
 	stopdb clean test-system-packages cluster-system-packages
 help:
 	@echo "make run    install, start the database, migrate, load the demo and serve on :$(PORT)"
@@ -141,6 +141,10 @@ drill: $(STAMP) cluster-system-packages
 # Mixed traffic at 64 connections, undisturbed and with PostgreSQL restarted (about 5 minutes).
 loadtest: $(STAMP)
 	$(PY) tests/perf/loadtest.py
+
+# 10 minutes of the same traffic with Redis and PostgreSQL restarted, and memory per worker.
+soak: $(STAMP) cluster-system-packages
+	$(PY) tests/perf/loadtest.py soak
 
 # Backups of the site's database (pg_dump custom format) in var/backups/.
 backup: $(STAMP)

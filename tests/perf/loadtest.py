@@ -3,6 +3,10 @@
 Readers fetch every page type while many distinct visitors make consent decisions. Run once
 undisturbed and once with PostgreSQL restarted half-way. Prints the counts that matter: 5xx
 answers, and whether every acknowledged decision left exactly one ConsentEvent.
+
+`make soak` (`loadtest.py soak`): 10 minutes of the same traffic on a private Redis, restarted at
+a third of the way and PostgreSQL at two thirds, with each gunicorn worker's memory (RSS) at the
+start and at the end.
 """
 
 import collections
@@ -25,7 +29,9 @@ READ_PATHS = ["/", "/?page=2", "/tags/generated-tag-3/", "/authors/generated-aut
               "/search/?q=railway", "/cookies/"]  # fmt: skip
 
 
-def run(seconds: int, restart_at: float | None) -> dict:
+def run(seconds: int, restart_at: float | None, events=()) -> dict:
+    """The traffic for `seconds`; PostgreSQL restarted at `restart_at`, and each (time, action)
+    of `events` done at its time."""
     stop = time.monotonic() + seconds
     statuses = collections.Counter()
     acknowledged = [0]
@@ -67,15 +73,90 @@ def run(seconds: int, restart_at: float | None) -> dict:
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(CONNECTIONS)]
     for thread in threads:
         thread.start()
+    started = time.monotonic()
     if restart_at is not None:
-        time.sleep(restart_at)
-        from newsportal import localdb
-
-        print("loadtest: restarting PostgreSQL ...", flush=True)
-        localdb.restart()
+        events = [*events, (restart_at, restart_postgres)]
+    for at, action in sorted(events, key=lambda event: event[0]):
+        time.sleep(max(0, at - (time.monotonic() - started)))
+        action()
     for thread in threads:
         thread.join()
     return {"statuses": statuses, "acknowledged": acknowledged[0], "slowest": slowest[0]}
+
+
+def restart_postgres():
+    from newsportal import localdb
+
+    print("loadtest: restarting PostgreSQL ...", flush=True)
+    localdb.restart()
+
+
+def worker_memory(server) -> dict[int, float]:
+    """Each gunicorn worker's resident memory, in MiB."""
+    import psutil
+
+    workers = psutil.Process(server.process.pid).children()
+    return {w.pid: w.memory_info().rss / 2**20 for w in workers}
+
+
+def soak():
+    import shutil
+    import subprocess
+
+    from common import ROOT
+
+    sys.path.insert(0, str(ROOT))
+    from deploy.edge import free_port
+
+    if not shutil.which("redis-server"):
+        raise SystemExit("soak: needs redis-server (apt-get install redis-server)")
+    seconds = int(os.environ.get("SOAK_SECONDS", "600"))
+    redis_port = free_port()
+    command = ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+               "--appendonly", "no"]  # fmt: skip
+    redis = [subprocess.Popen(command, stdout=subprocess.DEVNULL)]
+
+    def restart_redis():
+        print("soak: restarting Redis ...", flush=True)
+        redis[0].terminate()
+        redis[0].wait(10)
+        time.sleep(2)
+        redis[0] = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+
+    database_url = scratch_database_url("newsportal_loadtest")
+    env = environment(
+        database_url, PORT, CACHE_URL=f"redis://127.0.0.1:{redis_port}/0",
+        RATE_LIMIT_CONSENT="1000000", RATE_LIMIT_SEARCH="1000000", RATE_LIMIT_RENDER="1000000",
+    )  # fmt: skip
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "generate_articles", "--articles", "500", "--tags", "30", "--authors", "10")
+    events_before = consent_events(env)
+    server = Server(env)
+    try:
+        time.sleep(5)
+        run(10, None)  # warm every worker up before the first reading
+        before = worker_memory(server)
+        result = run(seconds, None, [(seconds / 3, restart_redis), (2 * seconds / 3,
+                                                                   restart_postgres)])  # fmt: skip
+        after = worker_memory(server)
+    finally:
+        server.stop()
+        redis[0].terminate()
+    statuses = result["statuses"]
+    errors_5xx = sum(n for s, n in statuses.items() if isinstance(s, int) and s >= 500)
+    events = consent_events(env) - events_before
+    print(f"\nsoak: {seconds} s at {CONNECTIONS} connections, Redis restarted at {seconds // 3} s, "
+          f"PostgreSQL at {2 * seconds // 3} s")  # fmt: skip
+    print(
+        f"  requests: {sum(statuses.values())}  by status: {dict(sorted(statuses.items(), key=str))}"
+    )
+    print(f"  5xx answers: {errors_5xx}  slowest: {result['slowest'] * 1000:.0f} ms")
+    print(f"  decisions acknowledged: {result['acknowledged']}  ConsentEvents written: {events}")
+    mean_before = sum(before.values()) / len(before)
+    mean_after = sum(after.values()) / len(after)
+    print(f"  worker memory (RSS): start {sorted(round(v) for v in before.values())} MiB, "
+          f"end {sorted(round(v) for v in after.values())} MiB; mean {mean_before:.0f} -> "
+          f"{mean_after:.0f} MiB ({(mean_after / mean_before - 1) * 100:+.1f} %)")  # fmt: skip
 
 
 def consent_events(env) -> int:
@@ -138,4 +219,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    soak() if sys.argv[1:] == ["soak"] else main()
