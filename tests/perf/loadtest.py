@@ -147,9 +147,8 @@ def soak():
     events = consent_events(env) - events_before
     print(f"\nsoak: {seconds} s at {CONNECTIONS} connections, Redis restarted at {seconds // 3} s, "
           f"PostgreSQL at {2 * seconds // 3} s")  # fmt: skip
-    print(
-        f"  requests: {sum(statuses.values())}  by status: {dict(sorted(statuses.items(), key=str))}"
-    )
+    by_status = dict(sorted(statuses.items(), key=str))
+    print(f"  requests: {sum(statuses.values())}  by status: {by_status}")
     print(f"  5xx answers: {errors_5xx}  slowest: {result['slowest'] * 1000:.0f} ms")
     print(f"  decisions acknowledged: {result['acknowledged']}  ConsentEvents written: {events}")
     mean_before = sum(before.values()) / len(before)
@@ -163,7 +162,8 @@ def consent_events(env) -> int:
     import psycopg2
     from django.db import connection
 
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")})
+    names = ("DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "CACHE_URL")
+    os.environ.update({k: env[k] for k in names})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsportal.settings")
     import django
 
