@@ -31,6 +31,7 @@ help:
 	@echo "make bench  serve 10,000 generated articles with gunicorn and measure them with wrk"
 	@echo "make loadtest  2 minutes of mixed traffic, then again with PostgreSQL restarted"
 	@echo "make drill  20 slow clients for 60 s against gunicorn alone, then behind Varnish"
+	@echo "make soak   10 minutes of mixed traffic, Redis and PostgreSQL restarted, memory per worker"
 	@echo "make backup | restore [FILE=var/backups/...]   pg_dump / pg_restore of the site's database"
 	@echo "make lint | format | lock | stopdb | clean"
 
