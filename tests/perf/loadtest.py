@@ -130,11 +130,11 @@ def soak():
     )  # fmt: skip
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "generate_articles", "--articles", "500", "--tags", "30", "--authors", "10")
-    events_before = consent_events(env)
     server = Server(env)
     try:
         time.sleep(5)
         run(10, None)  # warm every worker up before the first reading
+        events_before = consent_events(env)
         before = worker_memory(server)
         result = run(seconds, None, [(seconds / 3, restart_redis), (2 * seconds / 3,
                                                                    restart_postgres)])  # fmt: skip
