@@ -26,7 +26,8 @@ PORT = int(os.environ.get("LOADTEST_PORT", "8766"))
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "120"))
 CONNECTIONS = int(os.environ.get("LOADTEST_CONNECTIONS", "64"))
 READ_PATHS = ["/", "/?page=2", "/tags/generated-tag-3/", "/authors/generated-author-2/",
-              "/search/?q=railway", "/cookies/"]  # fmt: skip
+              "/search/?q=railway", "/cookies/", "/?utm_source=newsletter", "/feeds/rss/",
+              "/sitemap.xml", "/sitemap-articles.xml", "/tags/generated-tag-3/atom/"]  # fmt: skip
 
 
 def run(seconds: int, restart_at: float | None, events=()) -> dict:
