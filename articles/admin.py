@@ -56,6 +56,13 @@ class AuthorAdmin(admin.ModelAdmin):
             return False
         return super().lookup_allowed(lookup, value, request)
 
+    # Authors see bylines, never the accounts behind them (a login name is half of a sign-in).
+    def get_list_display(self, request):
+        return self.list_display if can_publish(request.user) else ["name", "slug"]
+
+    def get_exclude(self, request, obj=None):
+        return [] if can_publish(request.user) else ["user"]
+
 
 class ArticleForm(forms.ModelForm):
     body = ProseEditorFormField(extensions=BODY_EXTENSIONS, widget=AdminProseEditorWidget)

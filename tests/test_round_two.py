@@ -153,6 +153,17 @@ def test_head_on_the_cookie_page_is_answered(client):
 # 19. No public name or address from a login name
 
 
+def test_authors_never_see_other_accounts_login_names(django_user_model):
+    colleague = django_user_model.objects.create_user("dmitri_login", password=None, is_staff=True)
+    byline = make_author("Dmitri K.", user=colleague)
+    _, author_client = signed_in(django_user_model, "Authors", "amina")
+    listing = author_client.get(reverse("admin:articles_author_changelist"))
+    assert listing.status_code == 200
+    assertNotContains(listing, "dmitri_login")
+    page = author_client.get(reverse("admin:articles_author_change", args=[byline.pk]))
+    assertNotContains(page, "dmitri_login", status_code=page.status_code)
+
+
 def test_an_authors_byline_is_never_their_login_name(django_user_model):
     user, author_client = signed_in(django_user_model, "Authors", "carol_login")
     author_client.post(
@@ -385,3 +396,25 @@ def test_each_client_has_a_budget_of_fresh_renders(client, settings):
     statuses = [client.get("/", {"x": n}).status_code for n in range(7)]  # never cacheable
     assert statuses == [200] * 5 + [429] * 2
     assert client.get("/", HTTP_X_NOTHING="1", REMOTE_ADDR="203.0.113.9").status_code == 200
+
+
+@pytest.mark.slow
+def test_the_admin_keeps_its_budget_with_ten_thousand_articles(
+    staff_client, django_assert_max_num_queries
+):
+    from django.core.management import call_command
+
+    call_command("generate_articles", articles=10_000, tags=300, authors=50, verbosity=0)
+    article = Article.objects.order_by("-published_at").first()
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    changelist = reverse("admin:articles_article_changelist")
+    staff_client.get(change)
+    with django_assert_max_num_queries(20) as opened:
+        assert staff_client.get(change).status_code == 200
+    # No query reads articles without narrowing them (the old "view on site" read all 10,000).
+    for query in opened.captured_queries:
+        sql = query["sql"]
+        if 'FROM "articles_article"' in sql and "COUNT(" not in sql:
+            assert "LIMIT" in sql or '"articles_article"."id" =' in sql, sql[:300]
+    with django_assert_max_num_queries(14):
+        assert staff_client.get(changelist).status_code == 200
