@@ -9,27 +9,24 @@ from django.conf import settings
 from django.utils.csp import CSP, LazyNonce, build_policy
 
 CSP_HEADER = str(CSP.HEADER_ENFORCE)  # a plain str: WSGI servers refuse the enum
-_built: dict[int, tuple[dict, str]] = {}
-_admin: dict[int, tuple[dict, dict]] = {}
+_derived: dict[tuple[str, int], tuple[dict, object]] = {}
+
+
+def derived(kind: str, config: dict, make):
+    """`make(config)`, remembered for as long as that configuration object lives."""
+    cached = _derived.get((kind, id(config)))
+    if cached is None or cached[0] is not config:
+        cached = _derived[(kind, id(config))] = (config, make(config))
+    return cached[1]
 
 
 def policy_header(config: dict) -> str:
-    """`build_policy(config)`, remembered for as long as that configuration object lives."""
-    cached = _built.get(id(config))
-    if cached is None or cached[0] is not config:
-        cached = _built[id(config)] = (config, build_policy(config))
-    return cached[1]
+    return derived("header", config, build_policy)
 
 
 def admin_config(config: dict) -> dict:
     """The site's policy with inline styles allowed, one object per site policy (so cached)."""
-    cached = _admin.get(id(config))
-    if cached is None or cached[0] is not config:
-        cached = _admin[id(config)] = (
-            config,
-            {**config, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]},
-        )
-    return cached[1]
+    return derived("admin", config, lambda c: {**c, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})
 
 
 class SecurityHeadersMiddleware:
