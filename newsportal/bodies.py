@@ -39,6 +39,11 @@ class RequestBodyLimitMiddleware:
         chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
         if chunked and not in_admin:
             return refuse(request, 411, "Length required", "Say how long the request is.")
+        if not in_admin and request.content_type == "multipart/form-data":
+            return refuse(
+                request, 415, "Unsupported form",
+                "No form here takes files; send the form as a plain form.",
+            )  # fmt: skip
         if length > limit:
             return refuse(
                 request, 413, "Too large",

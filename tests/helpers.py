@@ -1,5 +1,7 @@
 """Shared test helpers: a visitor's consent decision, and staff signed in with a role."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.models import Group
 from django.test import Client
 
@@ -8,10 +10,16 @@ DECIDE = "/consent/"
 SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}
 
 
+def post_form(client, path, data, **headers):
+    """Post `data` as a browser posts a form without files (urlencoded: no multipart here)."""
+    body = urlencode(data, doseq=True)
+    return client.post(path, body, content_type="application/x-www-form-urlencoded", **headers)
+
+
 def decide(client, decision="accept", categories=(), next_url="/", **headers):
     """`client` decides in the banner (accept, decline or choose the `categories`)."""
     data = {"decision": decision, "next": next_url, "category": list(categories)}
-    return client.post(DECIDE, data, **{**SAME_ORIGIN, **headers})
+    return post_form(client, DECIDE, data, **{**SAME_ORIGIN, **headers})
 
 
 def signed_in(django_user_model, group, name):

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 
 from newsportal.consent.models import ConsentEvent, ConsentRecord
-from tests.helpers import SAME_ORIGIN, decide
+from tests.helpers import SAME_ORIGIN, decide, post_form
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shipped_policy")]
 
@@ -22,7 +22,7 @@ def post_all_at_once(requests):
     def send(index, client, data):
         barrier.wait()
         try:
-            statuses[index] = client.post("/consent/", data, **SAME_ORIGIN).status_code
+            statuses[index] = post_form(client, "/consent/", data, **SAME_ORIGIN).status_code
         finally:
             connection.close()
 

@@ -17,7 +17,7 @@ from newsportal.consent.models import ConsentEvent, ConsentRecord, CookiePolicy
 from newsportal.consent.state import parse_cookie
 from newsportal.invalidation import EVERYTHING, purge
 from tests.factories import make_article
-from tests.helpers import DECIDE, SAME_ORIGIN, decide
+from tests.helpers import DECIDE, SAME_ORIGIN, decide, post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -348,14 +348,14 @@ def test_declining_expires_the_cookies_of_declined_categories(client):
     ],
 )
 def test_cross_site_or_unmarked_posts_are_refused_and_write_nothing(client, headers):
-    response = client.post(DECIDE, {"decision": "accept"}, **headers)
+    response = post_form(client, DECIDE, {"decision": "accept"}, **headers)
     assert response.status_code == 403
     assertContains(response, "Nothing was changed", status_code=403)
     assert ConsentRecord.objects.count() == 0
 
 
 def test_origin_header_of_this_site_is_accepted_without_fetch_metadata(client):
-    response = client.post(DECIDE, {"decision": "decline"}, HTTP_ORIGIN="http://testserver")
+    response = post_form(client, DECIDE, {"decision": "decline"}, HTTP_ORIGIN="http://testserver")
     assert response.status_code == 303
     assert ConsentRecord.objects.count() == 1
 
@@ -390,7 +390,7 @@ def test_next_never_redirects_off_site(client, next_url):
     ],
 )
 def test_malformed_decisions_are_refused_with_400_and_write_nothing(client, data):
-    response = client.post(DECIDE, data, **SAME_ORIGIN)
+    response = post_form(client, DECIDE, data, **SAME_ORIGIN)
     assert response.status_code == 400
     assert ConsentRecord.objects.count() == 0
 

@@ -1,8 +1,11 @@
 """Backups restore every article, tag and consent event; every migration can be undone."""
 
+import re
+
 import psycopg2
 import pytest
 from django.core.management import call_command
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 
@@ -10,6 +13,7 @@ from newsportal import backup
 from newsportal.consent.models import ConsentEvent
 from tests.factories import make_article, make_tag
 from tests.helpers import decide
+from tests.images import image_bytes, upload
 
 RESTORED = "newsportal_restore_check"
 
@@ -26,6 +30,11 @@ def scratch_database(transactional_db):
     connection.close()
     with connection.cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {RESTORED} WITH (FORCE)")
+
+
+def caches_cleared():
+    for cache in caches.all():
+        cache.clear()
 
 
 def count_rows(database, table):
@@ -59,6 +68,33 @@ def test_a_backup_restores_into_a_new_database(tmp_path, scratch_database, setti
     assert count_rows(scratch_database, "articles_tag") == 2
     assert count_rows(scratch_database, "articles_article_tags") == 6
     assert count_rows(scratch_database, "consent_consentevent") == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restored_machine_shows_the_article_with_its_cover(tmp_path, scratch_database, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    article = make_article("Herders return", cover_image=upload(image_bytes()), cover_alt="Herd")
+    path = backup.dump(tmp_path / "backups")
+    article.delete()  # gone from this machine: only the backup has it
+
+    settings.MEDIA_ROOT = fresh = tmp_path / "fresh-machine"
+    backup.restore(path, scratch_database)
+    original = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = scratch_database
+    try:
+        caches_cleared()
+        response = Client().get(article.get_absolute_url())
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = original
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Herders return" in page and 'alt="Herd"' in page
+    images = re.findall(rf'src="{settings.MEDIA_URL}([^"]+)"', page)
+    assert images, "the article page shows its cover"
+    for name in images:  # every picture the page shows is on the fresh machine's disk
+        assert (fresh / name).stat().st_size > 0
 
 
 @pytest.mark.django_db(transaction=True)

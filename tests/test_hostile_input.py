@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from newsportal.consent.models import ConsentEvent, ConsentRecord
 from tests.factories import make_article
-from tests.helpers import SAME_ORIGIN
+from tests.helpers import SAME_ORIGIN, post_form
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -63,7 +63,7 @@ def test_public_urls_never_fail_whatever_the_slug_page_or_query(one_article, pat
 )
 def test_consent_posts_with_random_fields_never_fail(one_article, fields, accept):
     before = writes()
-    response = Client().post("/consent/", fields, **SAME_ORIGIN, HTTP_ACCEPT=accept)
+    response = post_form(Client(), "/consent/", fields, **SAME_ORIGIN, HTTP_ACCEPT=accept)
     assert response.status_code < 500
     if response.status_code >= 400:
         assert writes() == before

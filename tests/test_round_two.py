@@ -320,17 +320,27 @@ def test_a_huge_post_is_refused_before_it_is_read(client):
     assert not ConsentRecord.objects.exists()
 
 
-def test_a_big_file_part_is_refused_outside_the_admin(client):
+@pytest.mark.parametrize("size", [10, 700 * 1024])
+def test_a_file_part_is_refused_outside_the_admin_whatever_its_size(client, size):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from newsportal.consent.models import ConsentRecord
 
-    response = client.post(
+    response = client.post(  # the test client sends multipart, as a script attaching a file would
         "/consent/",
-        {"decision": "accept", "file": SimpleUploadedFile("a.bin", b"x" * 700 * 1024)},
+        {"decision": "accept", "file": SimpleUploadedFile("a.bin", b"x" * size)},
         HTTP_SEC_FETCH_SITE="same-origin",
     )
-    assert response.status_code == 413
+    assert response.status_code == 415
+    assert "No form here takes files" in response.content.decode()
+    assert not ConsentRecord.objects.exists()
+
+
+def test_a_multipart_decision_without_files_is_refused_too(client):
+    from newsportal.consent.models import ConsentRecord
+
+    response = client.post("/consent/", {"decision": "accept"}, HTTP_SEC_FETCH_SITE="same-origin")
+    assert response.status_code == 415
     assert not ConsentRecord.objects.exists()
 
 

@@ -14,7 +14,7 @@ from pytest_django.asserts import assertContains
 
 from newsportal.consent.models import ConsentRecord
 from tests.factories import make_article
-from tests.helpers import SAME_ORIGIN, decide
+from tests.helpers import SAME_ORIGIN, decide, post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -123,9 +123,8 @@ def test_search_is_rate_limited_per_client(client, settings):
 
 
 def test_oversized_request_bodies_are_refused(client):
-    response = client.post(
-        "/consent/", {"decision": "accept", "next": "/", "padding": "x" * 600_000}, **SAME_ORIGIN
-    )
+    data = {"decision": "accept", "next": "/", "padding": "x" * 600_000}
+    response = post_form(client, "/consent/", data, **SAME_ORIGIN)
     assert response.status_code == 413  # refused by its declared size, before parsing
     assert ConsentRecord.objects.count() == 0
 
@@ -146,7 +145,7 @@ def test_bad_host_gets_a_styled_400(client):
 
 
 def test_forbidden_gets_a_styled_403(client):
-    assert_styled(client.post("/consent/", {"decision": "accept"}), 403)
+    assert_styled(post_form(client, "/consent/", {"decision": "accept"}), 403)
 
 
 def test_unknown_page_gets_a_styled_404(client):

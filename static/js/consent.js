@@ -10,7 +10,8 @@
     ] || `you allowed: ${result.granted.join(", ")}.`;
 
   const send = async (form, submitter) => {
-    const data = new FormData(form);
+    // Sent as a plain urlencoded form: no public address takes multipart bodies.
+    const data = new URLSearchParams(new FormData(form));
     data.set(submitter.name, submitter.value);
     const response = await fetch(form.action, {
       method: "POST",
