@@ -291,6 +291,8 @@ if env_bool("TRUST_X_FORWARDED_PROTO", False):
 # cookie and, as proof, in PostgreSQL.
 CONSENT_COOKIE_NAME = "consent"
 CONSENT_MAX_AGE = int(os.environ.get("CONSENT_MAX_AGE_DAYS", "180")) * 24 * 3600
+# A decline is not asked again sooner than this, even when decisions expire earlier.
+CONSENT_DECLINE_QUIET = int(os.environ.get("CONSENT_DECLINE_QUIET_DAYS", "180")) * 24 * 3600
 CONSENT_COOKIE_SECURE = HTTPS
 CONSENT_RETENTION_DAYS = int(os.environ.get("CONSENT_RETENTION_DAYS", "1095"))
 # Optional third-party measurement, loaded only after consent.

@@ -78,3 +78,16 @@ def media_root(settings, tmp_path):
 def committed(django_capture_on_commit_callbacks):
     """`with committed(): ...` runs at the end of the block what a commit runs (the purges)."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture(autouse=True)
+def one_rate_limit_window(monkeypatch):
+    """Rate limits count per clock minute: a test that crosses a minute's end would see its
+    counts restart. Within a test, the limiter's clock stays in the middle of one minute."""
+    import time
+    import types
+
+    from newsportal import ratelimit
+
+    fixed = (time.time() // 60) * 60 + 30
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: fixed))

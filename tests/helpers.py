@@ -16,9 +16,18 @@ def post_form(client, path, data, **headers):
     return client.post(path, body, content_type="application/x-www-form-urlencoded", **headers)
 
 
-def decide(client, decision="accept", categories=(), next_url="/", **headers):
-    """`client` decides in the banner (accept, decline or choose the `categories`)."""
+def current_version() -> int:
+    from newsportal.consent.models import CookiePolicy
+
+    return CookiePolicy.objects.values_list("version", flat=True).first() or 0
+
+
+def decide(client, decision="accept", categories=(), next_url="/", version=None, **headers):
+    """`client` decides in the banner (accept, decline or choose the `categories`) on a page
+    that showed policy `version` (the current one unless said)."""
+    version = current_version() if version is None else version
     data = {"decision": decision, "next": next_url, "category": list(categories)}
+    data["policy_version"] = version
     return post_form(client, DECIDE, data, **{**SAME_ORIGIN, **headers})
 
 

@@ -45,9 +45,9 @@ def test_one_visitors_concurrent_decisions_leave_one_record_and_every_event():
     decide(first, "accept")
     cookie = first.cookies[settings.CONSENT_COOKIE_NAME].value
     decisions = [
-        {"decision": "decline"},
-        {"decision": "choose", "category": ["analytics"]},
-        {"decision": "choose", "category": ["marketing"]},
+        {"decision": "decline", "policy_version": 1},
+        {"decision": "choose", "category": ["analytics"], "policy_version": 1},
+        {"decision": "choose", "category": ["marketing"], "policy_version": 1},
     ]
     statuses = post_all_at_once([(client_with(cookie), data) for data in decisions])
     assert statuses == [303, 303, 303]
@@ -58,7 +58,9 @@ def test_one_visitors_concurrent_decisions_leave_one_record_and_every_event():
 
 
 def test_different_visitors_deciding_together_get_one_record_each():
-    statuses = post_all_at_once([(Client(), {"decision": "accept"}) for _ in range(8)])
+    statuses = post_all_at_once(
+        [(Client(), {"decision": "accept", "policy_version": 1}) for _ in range(8)]
+    )
     assert statuses == [303] * 8
     assert ConsentRecord.objects.count() == 8
     assert ConsentEvent.objects.count() == 8

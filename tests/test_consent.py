@@ -168,6 +168,7 @@ def test_javascript_gets_json_and_the_same_cookie(client):
         "saved": True,
         "changed": True,
         "state": "custom",
+        "label": "analytics allowed",
         "granted": ["analytics"],
     }
     assert consent_cookie(response).value
@@ -355,7 +356,7 @@ def test_cross_site_or_unmarked_posts_are_refused_and_write_nothing(client, head
 
 
 def test_origin_header_of_this_site_is_accepted_without_fetch_metadata(client):
-    response = post_form(client, DECIDE, {"decision": "decline"}, HTTP_ORIGIN="http://testserver")
+    response = decide(client, "decline", HTTP_ORIGIN="http://testserver")
     assert response.status_code == 303
     assert ConsentRecord.objects.count() == 1
 

@@ -4,8 +4,8 @@ import re
 
 import psycopg2
 import pytest
-from django.core.management import call_command
 from django.core.cache import caches
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 

@@ -10,6 +10,7 @@ import pytest
 from articles.models import Article
 from deploy import edge
 from tests.factories import make_article, make_tag
+from tests.helpers import current_version
 
 pytestmark = [
     pytest.mark.skipif(
@@ -60,7 +61,7 @@ def decide(base, decision):
     host, port = base.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=10)
     connection.request(
-        "POST", "/consent/", body=f"decision={decision}",
+        "POST", "/consent/", body=f"decision={decision}&policy_version={current_version()}",
         headers={"Sec-Fetch-Site": "same-origin",
                  "Content-Type": "application/x-www-form-urlencoded"},
     )  # fmt: skip

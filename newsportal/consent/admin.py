@@ -3,7 +3,9 @@ import json
 
 from django.contrib import admin
 from django.db.models import Count
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from newsportal.consent.models import (
     ConsentEvent,
@@ -11,20 +13,66 @@ from newsportal.consent.models import (
     Cookie,
     CookieCategory,
     CookiePolicy,
+    freeze_categories,
 )
 
 
 @admin.register(CookiePolicy)
 class CookiePolicyAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "published_at"]
-    readonly_fields = ["version", "published_at"]
-    save_as = True  # "Save as new": publish a new version, which asks every visitor again
+    """Published versions are proof and never change: saving an edit publishes the next version,
+    with the categories and cookies as they stand then; the edited one stays readable as it was."""
+
+    list_display = ["__str__", "is_material", "published_at"]
+    fields = [
+        "version", "published_at", "banner_text", "policy_text", "is_material",
+        "published_categories",
+    ]  # fmt: skip
+    readonly_fields = ["version", "published_at", "published_categories"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def get_changeform_initial_data(self, request):
         latest = CookiePolicy.objects.first()
         if latest is None:
             return {}
         return {"banner_text": latest.banner_text, "policy_text": latest.policy_text}
+
+    @admin.display(description="Categories and cookies")
+    def published_categories(self, obj):
+        categories = obj.categories if obj and obj.pk else freeze_categories(CookieCategory)
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong>{}: {}</p>",
+            (
+                (c["name"], " (always on)" if c["is_necessary"] else "",
+                 ", ".join(k["name"] for k in c["cookies"]) or "no cookies")
+                for c in categories
+            ),
+        )  # fmt: skip
+
+    def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            obj.unchanged = True
+            return
+        if change:  # publish the next version instead of rewriting this one
+            obj.pk = obj.version = obj.published_at = None
+            obj._state.adding = True
+        super().save_model(request, obj, form, change)
+
+    def response_change(self, request, obj):
+        if getattr(obj, "unchanged", False):
+            self.message_user(request, f"Nothing changed: {obj} stays the current version.")
+        else:
+            asked = (
+                "every visitor is asked again"
+                if obj.is_material
+                else "only visitors who have not decided see the banner"
+            )
+            self.message_user(
+                request, f"Published {obj}: {asked}. Earlier versions stay as they were."
+            )
+        return HttpResponseRedirect(reverse("admin:consent_cookiepolicy_changelist"))
 
 
 class CookieInline(admin.TabularInline):
@@ -34,10 +82,25 @@ class CookieInline(admin.TabularInline):
 
 @admin.register(CookieCategory)
 class CookieCategoryAdmin(admin.ModelAdmin):
+    """Categories and cookies are the draft of the next policy version: visitors see them once
+    an editor publishes it (a published version never changes under a visitor's decision)."""
+
     list_display = ["name", "key", "is_necessary", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"key": ["name"]}
     inlines = [CookieInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        publish = reverse("admin:consent_cookiepolicy_add")
+        self.message_user(
+            request,
+            format_html(
+                'Visitors see this change once you <a href="{}">publish the next version of '
+                "the cookie policy</a>.",
+                publish,
+            ),
+        )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -5,8 +5,32 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 
 
+def freeze_categories(CookieCategory) -> list[dict]:
+    """The categories and their cookies as they are now, to be kept with a published version.
+
+    Takes the model class so that data migrations can pass their historical one.
+    """
+    return [
+        {
+            "key": c.key, "name": c.name, "description": c.description,
+            "is_necessary": c.is_necessary,
+            "cookies": [
+                {"name": k.name, "purpose": k.purpose, "duration": k.duration,
+                 "provider": k.provider, "domain": k.domain}
+                for k in c.cookies.order_by("name", "id")
+            ],
+        }
+        for c in CookieCategory.objects.order_by("order", "key")
+    ]  # fmt: skip
+
+
 class CookiePolicy(models.Model):
-    """One published version of the cookie policy. A new version asks every visitor again."""
+    """One published version of the cookie policy, immutable once published.
+
+    Its banner text, policy text and the categories with their cookies (frozen at publication
+    from the editable categories) are what a visitor who decided under it saw: the proof. An
+    edit publishes the next version instead (admin.py).
+    """
 
     version = models.PositiveIntegerField(
         unique=True, editable=False, help_text="Given automatically: one more than the last."
@@ -16,6 +40,16 @@ class CookiePolicy(models.Model):
     )
     policy_text = models.TextField(
         help_text="The full text of the cookie page. Blank lines split paragraphs."
+    )
+    is_material = models.BooleanField(
+        "material change",
+        default=True,
+        help_text="Ask every visitor again (new purposes, new cookies, new partners). Untick "
+        "for wording that changes nothing of substance: only visitors who have not decided "
+        "see the banner then.",
+    )
+    categories = models.JSONField(
+        default=list, editable=False, help_text="The categories and cookies as published."
     )
     published_at = models.DateTimeField(auto_now_add=True)
 
@@ -29,6 +63,7 @@ class CookiePolicy(models.Model):
     def save(self, *args, **kwargs):
         if self.version is not None:
             return super().save(*args, **kwargs)
+        self.categories = freeze_categories(CookieCategory)
         # Two editors publishing at the same moment: the second takes the next number.
         for attempt in range(5):
             self.version = (CookiePolicy.objects.aggregate(v=Max("version"))["v"] or 0) + 1
@@ -115,6 +150,7 @@ class ConsentEvent(models.Model):
         ACCEPT = "accept", "Accept all"
         DECLINE = "decline", "Decline"
         CHOOSE = "choose", "Choose"
+        WITHDRAW = "withdraw", "Withdraw (forget me)"
 
     record = models.ForeignKey(ConsentRecord, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=10, choices=Action)
@@ -125,10 +161,24 @@ class ConsentEvent(models.Model):
         max_length=50, blank=True, help_text="The client network, never the full address."
     )
     user_agent_family = models.CharField(max_length=30, blank=True)
+    language = models.CharField(
+        max_length=15, blank=True, help_text="The language of the text the visitor was shown."
+    )
+    gpc = models.BooleanField(
+        "Global Privacy Control", default=False, help_text="The browser sent Sec-GPC: 1."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["action", "created_at"], name="consent_event_action_idx")]
+        indexes = [
+            models.Index(fields=["action", "created_at"], name="consent_event_action_idx"),
+            # The dashboard's aggregates read only this index (an index-only scan).
+            models.Index(
+                fields=["created_at"],
+                include=["action", "policy_version", "gpc", "choices"],
+                name="consent_event_dashboard_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_action_display()} (policy v{self.policy_version})"

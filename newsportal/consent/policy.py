@@ -33,6 +33,12 @@ class PolicySnapshot:
     banner_text: str
     policy_text: str
     categories: tuple[Category, ...]
+    # The newest version that asked everyone again: a decision made under it or later holds.
+    material_version: int = 0
+
+    def still_holds(self, decided_under: int) -> bool:
+        """Whether a decision made under version `decided_under` answers this version."""
+        return self.material_version <= decided_under <= self.version
 
     @property
     def optional_keys(self) -> frozenset[str]:
@@ -45,26 +51,36 @@ class PolicySnapshot:
 
 
 def load_policy() -> PolicySnapshot:
-    """Read the newest policy and every category from the database (two or three queries)."""
-    from newsportal.consent.models import CookieCategory, CookiePolicy
+    """Read the newest published version, with the categories frozen in it (one query)."""
+    from django.db.models import Subquery
 
-    policy = CookiePolicy.objects.first()
-    categories = tuple(
-        Category(
-            key=c.key,
-            name=c.name,
-            description=c.description,
-            is_necessary=c.is_necessary,
-            cookies=tuple(
-                CookieInfo(k.name, k.purpose, k.duration, k.provider, k.domain)
-                for k in c.cookies.all()
-            ),
-        )
-        for c in CookieCategory.objects.prefetch_related("cookies")
+    from newsportal.consent.models import CookieCategory, CookiePolicy, freeze_categories
+
+    material = CookiePolicy.objects.filter(is_material=True).order_by("-version")
+    policy = (
+        CookiePolicy.objects.annotate(material_version=Subquery(material.values("version")[:1]))
+        .order_by("-version")
+        .first()
     )
-    if policy is None:
-        return PolicySnapshot(0, "This site uses cookies.", "", categories)
-    return PolicySnapshot(policy.version, policy.banner_text, policy.policy_text, categories)
+    if policy is None:  # nothing published yet: the categories as they stand
+        return PolicySnapshot(
+            0, "This site uses cookies.", "", thaw(freeze_categories(CookieCategory))
+        )
+    return PolicySnapshot(
+        policy.version, policy.banner_text, policy.policy_text, thaw(policy.categories),
+        policy.material_version or 0,
+    )  # fmt: skip
+
+
+def thaw(frozen: list[dict]) -> tuple[Category, ...]:
+    return tuple(
+        Category(
+            key=c["key"], name=c["name"], description=c["description"],
+            is_necessary=c["is_necessary"],
+            cookies=tuple(CookieInfo(**cookie) for cookie in c["cookies"]),
+        )
+        for c in frozen
+    )  # fmt: skip
 
 
 POLICY_KEY = "policy"  # the purge key of everything that shows the policy: every HTML page

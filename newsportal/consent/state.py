@@ -1,8 +1,11 @@
 """What a visitor has decided, read from their signed cookie without touching the database."""
 
+import ipaddress
 from dataclasses import dataclass, field
+from http.cookies import Morsel
 
 from django.conf import settings
+from django.utils.text import get_text_list
 
 from newsportal.consent.models import cookie_name
 from newsportal.consent.policy import POLICY_KEY, PolicySnapshot, current_policy
@@ -32,11 +35,28 @@ class Consent:
     def state(self) -> str:
         if not self.decided:
             return "undecided"
+        if self.gpc and not self.record_id:
+            return "gpc"  # declined by the browser, not by the visitor: said so, cached apart
         if not self.granted:
             return "declined"
         if self.granted >= self.policy.optional_keys:
             return "accepted"
         return "custom"
+
+    @property
+    def label(self) -> str:
+        """The state in a few words, for the way back into the settings on every page."""
+        if self.state == "custom":
+            names = [
+                c.name.lower() for c in self.policy.optional_categories if c.key in self.granted
+            ]
+            return f"{get_text_list(names, 'and')} allowed"
+        return {
+            "undecided": "not decided",
+            "gpc": "declined by Global Privacy Control",
+            "declined": "declined",
+            "accepted": "all allowed",
+        }[self.state]
 
 
 def cookie_value(policy_version: int, record_id: str, granted) -> str:
@@ -57,11 +77,26 @@ def parse_cookie(request, *, max_age=None) -> tuple[int, str, frozenset[str]] | 
         return None
 
 
+def cookie_lifetime(granted) -> int:
+    """Seconds a decision holds: a decline is not asked again within the quiet period."""
+    if granted:
+        return settings.CONSENT_MAX_AGE
+    return max(settings.CONSENT_MAX_AGE, settings.CONSENT_DECLINE_QUIET)
+
+
+def current_decision(request) -> tuple[int, str, frozenset[str]] | None:
+    """The cookie's decision if it has not expired (a decline lives longer, see above)."""
+    parsed = parse_cookie(request, max_age=cookie_lifetime(()))
+    if parsed is not None and parsed[2] and cookie_lifetime(parsed[2]) < cookie_lifetime(()):
+        parsed = parse_cookie(request, max_age=cookie_lifetime(parsed[2]))
+    return parsed
+
+
 def read_consent(request) -> Consent:
     policy = current_policy(request)
     gpc = request.headers.get("Sec-GPC", "").strip() == "1"
-    parsed = parse_cookie(request, max_age=settings.CONSENT_MAX_AGE)
-    if parsed is not None and parsed[0] == policy.version:
+    parsed = current_decision(request)
+    if parsed is not None and policy.still_holds(parsed[0]):
         _, record_id, granted = parsed
         return Consent(policy, True, granted & policy.optional_keys, record_id, gpc)
     # Global Privacy Control counts as a decline of everything optional, without a record.
@@ -79,7 +114,7 @@ def page_variant(request) -> str | None:
     gpc = ":gpc" if request.headers.get("Sec-GPC", "").strip() == "1" else ""
     if settings.CONSENT_COOKIE_NAME not in request.COOKIES:
         return f"none{gpc}"
-    parsed = parse_cookie(request, max_age=settings.CONSENT_MAX_AGE)
+    parsed = current_decision(request)
     if parsed is None:
         return None
     version, _, granted = parsed
@@ -92,21 +127,54 @@ def html_pages_show_the_policy(request, response) -> tuple[str, ...]:
 
 
 def expire_declined_cookies(request, response, consent: Consent) -> None:
-    """Withdrawal really stops tracking: drop the first-party cookies of declined categories."""
+    """Withdrawal really stops tracking: drop the first-party cookies of declined categories,
+    on this host and on each domain above it (Google Analytics sets `_ga` on the registrable
+    domain, `.example.com`, and a deletion without that domain leaves it in place)."""
+    domains = cookie_domains(request)
     for category in consent.policy.optional_categories:
         if category.key in consent.granted:
             continue
         for cookie in category.cookies:
-            domain = cookie.domain or None
             if not LEGAL_NAME.match(cookie.name):
                 continue  # saved before names were checked: it names no cookie a browser has
             if cookie.is_prefix:
                 prefix = cookie.name[:-1]
-                for name in request.COOKIES:
-                    if name.startswith(prefix) and LEGAL_NAME.match(name):
-                        response.delete_cookie(name, domain=domain)
+                names = [n for n in request.COOKIES if n.startswith(prefix) and LEGAL_NAME.match(n)]
             else:
-                response.delete_cookie(cookie.name, domain=domain)
+                names = [cookie.name]
+            for name in names:
+                for domain in {*domains, cookie.domain or None}:
+                    delete_cookie(response, name, domain)
+
+
+def cookie_domains(request) -> list[str | None]:
+    """None (this host only), then every parent domain of the host that a cookie may name.
+
+    Browsers refuse a cookie for a public suffix (`co.uk`), so naming one costs a header and
+    nothing else, and needs no public-suffix list here.
+    """
+    host = request.get_host().rsplit(":", 1)[0].rstrip(".").lower()
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return [None]
+    except ValueError:
+        pass
+    labels = host.split(".")
+    return [None, *(".".join(labels[i:]) for i in range(1, len(labels) - 1))]
+
+
+def delete_cookie(response, name: str, domain: str | None) -> None:
+    """Expire `name` for `domain`. Django keeps one cookie per name; a deletion per domain
+    needs a header each, so each goes in under a key of its own, with the cookie's real name."""
+    if domain is None:
+        response.delete_cookie(name)
+        return
+    morsel = Morsel()
+    morsel.set(name, "", '""')
+    morsel.update(
+        {"expires": "Thu, 01 Jan 1970 00:00:00 GMT", "max-age": 0, "path": "/", "domain": domain}
+    )
+    response.cookies[f"{name} {domain}"] = morsel
 
 
 def set_consent_cookie(response, consent: Consent) -> None:
@@ -114,7 +182,7 @@ def set_consent_cookie(response, consent: Consent) -> None:
         settings.CONSENT_COOKIE_NAME,
         cookie_value(consent.policy.version, consent.record_id, consent.granted),
         salt=SALT,
-        max_age=settings.CONSENT_MAX_AGE,
+        max_age=cookie_lifetime(consent.granted),
         secure=settings.CONSENT_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",

@@ -1,10 +1,13 @@
 import logging
+import uuid
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from newsportal.clientip import client_ip
@@ -15,6 +18,7 @@ from newsportal.consent.origin import same_origin_required
 from newsportal.consent.policy import load_policy
 from newsportal.consent.state import (
     Consent,
+    current_decision,
     expire_declined_cookies,
     parse_cookie,
     set_consent_cookie,
@@ -49,9 +53,10 @@ def decide(request):
             if wants_json(request):
                 return JsonResponse({"saved": False, "errors": form.errors}, status=400)
             return render(request, "400.html", {"errors": form.errors}, status=400)
+        if form.is_outdated():
+            return outdated(request, policy)
         granted = form.granted()
-        decision = form.cleaned_data["decision"]
-        record_id, changed = save_decision(request, policy, decision, granted)
+        record_id, changed = save_decision(request, policy, form.cleaned_data, granted)
     except DatabaseError:
         logger.exception("A consent decision could not be saved")
         if wants_json(request):
@@ -67,6 +72,7 @@ def decide(request):
                 "saved": True,
                 "changed": changed,
                 "state": consent.state,
+                "label": consent.label,
                 "granted": sorted(granted),
             }
         )
@@ -79,13 +85,22 @@ def decide(request):
     return response
 
 
-def save_decision(request, policy, decision, granted) -> tuple[str, bool]:
+def outdated(request, policy):
+    """The form showed an older version (a page loaded before the policy changed): nothing is
+    recorded as consent to a text the visitor did not see; they get the current one instead."""
+    if wants_json(request):
+        return JsonResponse({"saved": False, "outdated": True}, status=409)
+    context = {"hide_consent_banner": True, "current": Consent(policy)}
+    return render(request, "consent/outdated.html", context, status=409)
+
+
+def save_decision(request, policy, data, granted) -> tuple[str, bool]:
     """Update (or create) the visitor's record and append an event, in one transaction.
 
     Returns the record id and whether anything changed: repeating the decision that the
     visitor's valid cookie already holds writes nothing (and keeps the cookie's expiry).
     """
-    current = parse_cookie(request, max_age=settings.CONSENT_MAX_AGE)
+    current = current_decision(request)
     if current is not None and current[0] == policy.version and current[2] == granted:
         return current[1], False
     choices = {key: key in granted for key in sorted(policy.optional_keys)}
@@ -100,17 +115,106 @@ def save_decision(request, policy, decision, granted) -> tuple[str, bool]:
         record.save()
         ConsentEvent.objects.create(
             record=record,
-            action=decision,
+            action=data["decision"],
             choices=choices,
             policy_version=policy.version,
             client_ip_prefix=ip_prefix(client_ip(request)),
             user_agent_family=user_agent_family(request.headers.get("User-Agent", "")),
+            language=data["language"] or settings.LANGUAGE_CODE,
+            gpc=sends_gpc(request),
         )
     return str(record.public_id), True
 
 
+def sends_gpc(request) -> bool:
+    return request.headers.get("Sec-GPC", "").strip() == "1"
+
+
+def own_record(request):
+    """The record named by this browser's signed cookie (of any age), never by a parameter:
+    nobody can ask for another visitor's record, or learn whether an id exists."""
+    known = parse_cookie(request)
+    if known is None:
+        return None
+    try:
+        public_id = uuid.UUID(known[1])
+    except ValueError:
+        return None
+    return ConsentRecord.objects.filter(public_id=public_id).first()
+
+
 @require_safe
 def cookie_page(request):
-    """The policy, the visitor's current choice, and the forms to change or withdraw it."""
-    # The page holds the same three choices, so the banner would only repeat them.
-    return render(request, "consent/cookie_page.html", {"hide_consent_banner": True})
+    """The policy, the visitor's current choice (with its receipt), and the forms to change or
+    withdraw it. The page holds the same three choices, so the banner would only repeat them."""
+    record = own_record(request) if settings.CONSENT_COOKIE_NAME in request.COOKIES else None
+    context = {"hide_consent_banner": True, "record": record}
+    response = render(request, "consent/cookie_page.html", context)
+    if record is not None:
+        add_never_cache_headers(response)  # the receipt is this visitor's alone
+    return response
+
+
+@require_safe
+@never_cache
+def download_record(request):
+    """The visitor's own record and every event of it, as JSON to keep."""
+    record = own_record(request)
+    if record is None:
+        return JsonResponse(
+            {"error": "This browser holds no cookie decision, so there is no record to download."},
+            status=404,
+        )
+    events = record.events.order_by("created_at", "id")
+    data = {
+        "consent_id": str(record.public_id),
+        "choices": record.choices,
+        "policy_version": record.policy_version,
+        "created_at": record.created_at.isoformat(),
+        "updated_at": record.updated_at.isoformat(),
+        "events": [
+            {
+                "at": e.created_at.isoformat(), "action": e.action, "choices": e.choices,
+                "policy_version": e.policy_version, "language": e.language,
+                "global_privacy_control": e.gpc, "network": e.client_ip_prefix,
+                "browser": e.user_agent_family,
+            }
+            for e in events
+        ],
+    }  # fmt: skip
+    response = JsonResponse(data, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="consent-{record.public_id}.json"'
+    return response
+
+
+@require_POST
+@same_origin_required
+@rate_limited("consent")
+def forget(request):
+    """Withdraw and forget: the cookie goes, every optional cookie goes, a withdrawal event is
+    appended, and the record's events lose the network and browser they named. What was decided,
+    when and under which version stays: the proof the law asks the site to keep."""
+    policy = load_policy()
+    record = own_record(request)
+    if record is None:
+        context = {"hide_consent_banner": True, "forgotten": False}
+        response = render(request, "consent/forgotten.html", context)
+    else:
+        with transaction.atomic():
+            record = ConsentRecord.objects.select_for_update().get(pk=record.pk)
+            record.choices = dict.fromkeys(record.choices, False)
+            record.save()
+            record.events.exclude(client_ip_prefix="", user_agent_family="").update(
+                client_ip_prefix="", user_agent_family=""
+            )
+            ConsentEvent.objects.create(
+                record=record, action=ConsentEvent.Action.WITHDRAW, choices=record.choices,
+                policy_version=policy.version, language=settings.LANGUAGE_CODE,
+                gpc=sends_gpc(request),
+            )  # fmt: skip
+        context = {"hide_consent_banner": True, "forgotten": True, "record": record}
+        response = render(request, "consent/forgotten.html", context)
+    response.delete_cookie(settings.CONSENT_COOKIE_NAME, samesite="Lax")
+    expire_declined_cookies(request, response, Consent(policy, decided=True))
+    add_never_cache_headers(response)
+    return response

@@ -20,6 +20,7 @@
       credentials: "same-origin",
     });
     const result = await response.json();
+    if (result.outdated) throw new Error("outdated");
     if (!response.ok || !result.saved) throw new Error("not saved");
     return result;
   };
@@ -38,6 +39,9 @@
       for (const current of document.querySelectorAll("[data-consent-current]")) {
         current.textContent = message;
       }
+      for (const footer of document.querySelectorAll("[data-consent-footer]")) {
+        footer.textContent = `Cookies: ${result.label}`;
+      }
       const banner = document.querySelector("[data-consent-banner]");
       if (banner && banner.contains(form)) {
         banner.remove();
@@ -45,8 +49,12 @@
       } else if (status) {
         status.textContent = message;
       }
-    } catch {
-      if (status) status.textContent = "Your choice could not be saved. Please try again.";
+    } catch (error) {
+      if (!status) return;
+      status.textContent =
+        error.message === "outdated"
+          ? "Our cookie policy changed since this page loaded, so nothing was recorded. Reload the page to see it and choose again."
+          : "Your choice could not be saved. Please try again.";
     }
   });
 })();

@@ -63,10 +63,12 @@ def test_choose_then_change_the_choice_on_the_cookie_page(page, site, live_artic
     expect(banner(page)).to_have_count(0)
     assert ConsentRecord.objects.get().choices == {"analytics": True, "marketing": False}
 
-    page.get_by_role("link", name="Cookie settings").click()
+    # The footer says the new state at once (updated in place), and leads to the settings.
+    page.get_by_role("link", name="Cookies: analytics allowed").click()
     expect(page.get_by_text("You allowed: Analytics")).to_be_visible()
     page.get_by_role("button", name="Decline").click()
     expect(page.get_by_role("status")).to_contain_text("you declined all optional cookies")
+    expect(page.get_by_role("link", name="Cookies: declined")).to_be_visible()
     assert ConsentRecord.objects.get().choices == {"analytics": False, "marketing": False}
     assert ConsentEvent.objects.count() == 2
 

@@ -13,6 +13,7 @@ import collections
 import http.client
 import os
 import random
+import re
 import sys
 import threading
 import time
@@ -30,10 +31,20 @@ READ_PATHS = ["/", "/?page=2", "/tags/generated-tag-3/", "/authors/generated-aut
               "/sitemap.xml", "/sitemap-articles.xml", "/tags/generated-tag-3/atom/"]  # fmt: skip
 
 
+def shown_policy_version() -> str:
+    """The cookie-policy version the banner shows: what every decision answers."""
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=15)
+    connection.request("GET", "/cookies/")
+    page = connection.getresponse().read().decode()
+    connection.close()
+    return re.search(r'name="policy_version" value="(\d+)"', page).group(1)
+
+
 def run(seconds: int, restart_at: float | None, events=()) -> dict:
     """The traffic for `seconds`; PostgreSQL restarted at `restart_at`, and each (time, action)
     of `events` done at its time."""
     stop = time.monotonic() + seconds
+    version = shown_policy_version()
     statuses = collections.Counter()
     acknowledged = [0]
     slowest = [0.0]
@@ -48,7 +59,8 @@ def run(seconds: int, restart_at: float | None, events=()) -> dict:
             try:
                 if deciding:  # a new visitor each time: no cookie, a decision of their own
                     body = urlencode({"decision": rng.choice(["accept", "decline", "choose"]),
-                                      "category": "analytics", "next": "/"})  # fmt: skip
+                                      "category": "analytics", "next": "/",
+                                      "policy_version": version})  # fmt: skip
                     connection.request("POST", "/consent/", body, {
                         "Content-Type": "application/x-www-form-urlencoded",
                         "Sec-Fetch-Site": "same-origin",
