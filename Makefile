@@ -21,7 +21,7 @@ RUN_ENV = DEBUG=false HTTPS=false SERVE_MEDIA=true PORT=$(PORT) \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
 
-.PHONY: help run test check static-checks cluster bench drill loadtest soak backup restore lint format lock \
+.PHONY: help run test check static-checks cluster bench bench-consent drill loadtest soak backup restore lint format lock \
 	stopdb clean test-system-packages cluster-system-packages
 help:
 	@echo "make run    install, start the database, migrate, load the demo and serve on :$(PORT)"
@@ -134,6 +134,10 @@ bench: $(STAMP)
 	$(PY) tests/perf/bench.py
 	$(PY) tests/perf/newsroom_day.py
 	$(PY) tests/perf/tricks.py
+
+# The consent dashboard over a million generated events (PostgreSQL keeps the tally).
+bench-consent: $(STAMP)
+	$(PY) tests/perf/consent_dashboard.py
 
 # Slow clients against gunicorn alone, then against the edge in front of it (about 3 minutes).
 drill: $(STAMP) cluster-system-packages

@@ -188,6 +188,7 @@ def test_forget_me_withdraws_deletes_and_keeps_the_proof_without_personal_data(c
     response = post_form(client, FORGET, {"id": "ignored"}, **SAME_ORIGIN)
     assert response.status_code == 200
     assertContains(response, "Your choice was withdrawn")
+    assertContains(response, "Cookies: not decided")  # the footer knows the cookie is gone
     assert deleted(response, settings.CONSENT_COOKIE_NAME)
     assert deleted(response, "_ga")
     record = ConsentRecord.objects.get()

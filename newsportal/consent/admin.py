@@ -2,11 +2,14 @@ import csv
 import json
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponseRedirect, StreamingHttpResponse
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from newsportal.consent import dashboard
 from newsportal.consent.models import (
     ConsentEvent,
     ConsentRecord,
@@ -15,6 +18,7 @@ from newsportal.consent.models import (
     CookiePolicy,
     freeze_categories,
 )
+from newsportal.consent.policy import load_policy
 
 
 @admin.register(CookiePolicy)
@@ -23,14 +27,27 @@ class CookiePolicyAdmin(admin.ModelAdmin):
     with the categories and cookies as they stand then; the edited one stays readable as it was."""
 
     list_display = ["__str__", "is_material", "published_at"]
-    fields = [
-        "version", "published_at", "banner_text", "policy_text", "is_material",
-        "published_categories",
+    fieldsets = [
+        (None, {
+            "fields": [
+                "version", "published_at", "banner_text", "policy_text", "is_material",
+                "published_categories",
+            ],
+            "description": "A published version never changes. Saving an edit publishes the "
+            "next version, with the categories and cookies as they stand now; this one stays "
+            "as it was: the proof of what visitors saw.",
+        }),
     ]  # fmt: skip
     readonly_fields = ["version", "published_at", "published_categories"]
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        buttons = {"show_save_and_add_another": False, "show_save_and_continue": False}
+        return super().changeform_view(
+            request, object_id, form_url, {**buttons, **(extra_context or {})}
+        )
 
     def get_changeform_initial_data(self, request):
         latest = CookiePolicy.objects.first()
@@ -183,6 +200,32 @@ class ConsentEventAdmin(ReadOnlyAdmin):
     search_fields = ["=record__public_id"]
     date_hierarchy = "created_at"
     actions = ["export_csv"]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.dashboard_view)
+        return [path("dashboard/", view, name="consent_dashboard"), *super().get_urls()]
+
+    def dashboard_view(self, request):
+        """Decisions per day by outcome, acceptance per category, GPC, events per version."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = dashboard.RangeForm(request.GET)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Consent dashboard",
+            "opts": self.opts,
+            "form": form,
+            "outcomes": dashboard.OUTCOMES,
+        }
+        if not form.is_valid():
+            return TemplateResponse(request, "admin/consent/dashboard.html", context, status=400)
+        policy = load_policy()
+        categories = [(c.key, c.name) for c in policy.optional_categories]
+        summary = dashboard.summarize(
+            form.cleaned_data["start"], form.cleaned_data["end"], categories
+        )
+        context.update(summary=summary, chart=dashboard.chart(summary))
+        return TemplateResponse(request, "admin/consent/dashboard.html", context)
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)

@@ -170,15 +170,34 @@ class ConsentEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["action", "created_at"], name="consent_event_action_idx"),
-            # The dashboard's aggregates read only this index (an index-only scan).
-            models.Index(
-                fields=["created_at"],
-                include=["action", "policy_version", "gpc", "choices"],
-                name="consent_event_dashboard_idx",
-            ),
-        ]
+        indexes = [models.Index(fields=["action", "created_at"], name="consent_event_action_idx")]
 
     def __str__(self):
         return f"{self.get_action_display()} (policy v{self.policy_version})"
+
+
+class ConsentTally(models.Model):
+    """Events counted per hour, outcome, policy version, GPC and granted categories.
+
+    Kept by PostgreSQL itself (a trigger on every inserted event, migration 0007), so it can
+    never disagree with the events: the dashboard reads a few thousand rows here instead of
+    aggregating a million events (1.1 s on the bench machine).
+    """
+
+    hour = models.DateTimeField()
+    action = models.CharField(max_length=10, choices=ConsentEvent.Action)
+    policy_version = models.PositiveIntegerField()
+    gpc = models.BooleanField()
+    granted = models.CharField(max_length=500, help_text="The granted categories, a+b.")
+    events = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hour", "action", "policy_version", "gpc", "granted"],
+                name="consent_tally_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.hour:%Y-%m-%d %H:00} {self.action}: {self.events}"

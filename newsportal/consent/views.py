@@ -198,7 +198,6 @@ def forget(request):
     record = own_record(request)
     if record is None:
         context = {"hide_consent_banner": True, "forgotten": False}
-        response = render(request, "consent/forgotten.html", context)
     else:
         with transaction.atomic():
             record = ConsentRecord.objects.select_for_update().get(pk=record.pk)
@@ -213,7 +212,9 @@ def forget(request):
                 gpc=sends_gpc(request),
             )  # fmt: skip
         context = {"hide_consent_banner": True, "forgotten": True, "record": record}
-        response = render(request, "consent/forgotten.html", context)
+    # The page is answered after the cookie is gone: it says so in its footer too.
+    context["consent"] = Consent(policy, decided=sends_gpc(request), gpc=sends_gpc(request))
+    response = render(request, "consent/forgotten.html", context)
     response.delete_cookie(settings.CONSENT_COOKIE_NAME, samesite="Lax")
     expire_declined_cookies(request, response, Consent(policy, decided=True))
     add_never_cache_headers(response)

@@ -65,13 +65,5 @@ class Migration(migrations.Migration):
                 max_length=10,
             ),
         ),
-        migrations.AddIndex(
-            model_name="consentevent",
-            index=models.Index(
-                fields=["created_at"],
-                include=("action", "policy_version", "gpc", "choices"),
-                name="consent_event_dashboard_idx",
-            ),
-        ),
         migrations.RunPython(freeze_published, migrations.RunPython.noop),
     ]
