@@ -54,7 +54,7 @@ def decide(request):
                 return JsonResponse({"saved": False, "errors": form.errors}, status=400)
             return render(request, "400.html", {"errors": form.errors}, status=400)
         if form.is_outdated():
-            return outdated(request, policy)
+            return outdated(request, policy, safe_next(request, form.cleaned_data["next"]))
         granted = form.granted()
         record_id, changed = save_decision(request, policy, form.cleaned_data, granted)
     except DatabaseError:
@@ -85,12 +85,13 @@ def decide(request):
     return response
 
 
-def outdated(request, policy):
+def outdated(request, policy, next_url):
     """The form showed an older version (a page loaded before the policy changed): nothing is
     recorded as consent to a text the visitor did not see; they get the current one instead."""
     if wants_json(request):
         return JsonResponse({"saved": False, "outdated": True}, status=409)
-    context = {"hide_consent_banner": True, "current": Consent(policy)}
+    # The new forms send the visitor back where they were, not here.
+    context = {"hide_consent_banner": True, "current": Consent(policy), "consent_next": next_url}
     return render(request, "consent/outdated.html", context, status=409)
 
 

@@ -29,6 +29,7 @@
     const form = event.target;
     const submitter = event.submitter;
     if (!form.matches("form[data-consent-form]") || !submitter || !window.fetch) return;
+    if (form.dataset.plain) return; // sent the plain way: the page answers for itself
     event.preventDefault();
     const region = form.closest("[data-consent-region]");
     const status = region && region.querySelector("[data-consent-status]");
@@ -50,11 +51,14 @@
         status.textContent = message;
       }
     } catch (error) {
-      if (!status) return;
-      status.textContent =
-        error.message === "outdated"
-          ? "Our cookie policy changed since this page loaded, so nothing was recorded. Reload the page to see it and choose again."
-          : "Your choice could not be saved. Please try again.";
+      if (error.message === "outdated") {
+        // The policy changed since this page loaded: nothing was recorded. Post the form
+        // the plain way, and the answer is a page with the current text to choose on.
+        form.dataset.plain = "1";
+        form.requestSubmit(submitter);
+        return;
+      }
+      if (status) status.textContent = "Your choice could not be saved. Please try again.";
     }
   });
 })();
