@@ -57,13 +57,17 @@ class CookiePolicyAdmin(admin.ModelAdmin):
 
     @admin.display(description="Categories and cookies")
     def published_categories(self, obj):
+        """What visitors of this version were told, cookie by cookie (for a new version: what
+        it will publish)."""
         categories = obj.categories if obj and obj.pk else freeze_categories(CookieCategory)
         return format_html_join(
             "",
-            "<p><strong>{}</strong>{}: {}</p>",
+            "<p><strong>{}</strong>{}: {}</p><ul>{}</ul>",
             (
-                (c["name"], " (always on)" if c["is_necessary"] else "",
-                 ", ".join(k["name"] for k in c["cookies"]) or "no cookies")
+                (c["name"], " (always on)" if c["is_necessary"] else "", c["description"],
+                 format_html_join("", "<li><code>{}</code>: {} ({}, {})</li>", (
+                     (k["name"], k["purpose"], k["duration"], k["provider"]) for k in c["cookies"]
+                 )))
                 for c in categories
             ),
         )  # fmt: skip
@@ -135,7 +139,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class ConsentEventInline(admin.TabularInline):
     model = ConsentEvent
-    fields = ["created_at", "action", "choices", "policy_version", "client_ip_prefix"]
+    fields = [
+        "created_at",
+        "action",
+        "choices",
+        "policy_version",
+        "language",
+        "gpc",
+        "client_ip_prefix",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -183,7 +195,7 @@ class Echo:
 
 CSV_HEADER = [
     "event_id", "record_id", "created_at", "action", "choices",
-    "policy_version", "client_ip_prefix", "user_agent_family",
+    "policy_version", "client_ip_prefix", "user_agent_family", "language", "gpc",
 ]  # fmt: skip
 
 
@@ -248,7 +260,7 @@ class ConsentEventAdmin(ReadOnlyAdmin):
                 yield writer.writerow([
                     e.pk, e.record.public_id, e.created_at.isoformat(), e.action,
                     json.dumps(e.choices), e.policy_version,
-                    e.client_ip_prefix, e.user_agent_family,
+                    e.client_ip_prefix, e.user_agent_family, e.language, e.gpc,
                 ])  # fmt: skip
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
