@@ -1,18 +1,26 @@
 import secrets
+from contextlib import contextmanager
 
+import reversion
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media
+from reversion.models import Version
 
-from articles.models import Article, Author, Tag
+from articles import revisions
+from articles.models import Article, Author, Autosave, Correction, Redirect, ReviewNote, Tag
 from articles.share import LIFETIMES, share_url
 
 # What the editor offers: the same elements the sanitizer keeps (articles/html.py).
@@ -21,6 +29,18 @@ BODY_EXTENSIONS = {
     "BulletList": True, "OrderedList": True, "ListItem": True, "Blockquote": True,
     "HardBreak": True, "History": True,
 }  # fmt: skip
+
+
+# What an autosave keeps of the form (never the file input, the token or the buttons).
+AUTOSAVED = {
+    "title", "slug", "standfirst", "body", "cover_alt", "cover_caption", "cover_credit",
+    "author", "tags", "status", "published_at_0", "published_at_1", "published_at",
+    "is_featured", "seo_description", "opened_version",
+}  # fmt: skip
+
+
+def when(version) -> str:
+    return f"{timezone.localtime(version.revision.date_created):%d %B %Y, %H:%M}"
 
 
 def can_publish(user) -> bool:
@@ -76,8 +96,12 @@ class ArticleForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {"seo_description": forms.TextInput(attrs={"maxlength": 160, "size": 80})}
 
+    # The version of the article this form was opened on (see clean()).
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["opened_version"].initial = self.instance.lock_version
         if "published_at" in self.fields:
             self.fields["published_at"].help_text = (
                 f"Times are in the newsroom's time zone, {settings.TIME_ZONE}. A time in the "
@@ -86,19 +110,61 @@ class ArticleForm(forms.ModelForm):
         if "seo_description" in self.fields:
             self.fields["seo_description"].help_text += " At most 160 characters."
 
+    def clean(self):
+        """Nobody loses work to a colleague: a save from a form opened before someone else
+        saved the article is refused (the typed text stays in the form, with a way to compare),
+        and the next save, made knowingly, goes through."""
+        cleaned = super().clean()
+        if self.instance.pk is None or cleaned.get("opened_version") is None:
+            return cleaned  # a new article, or a client that did not open the form (a script)
+        current = (
+            Article.objects.select_for_update()
+            .values_list("lock_version", flat=True)
+            .get(pk=self.instance.pk)
+        )
+        if cleaned.get("opened_version") != current:
+            self.data = self.data.copy()
+            self.data["opened_version"] = current  # saving again now is a deliberate choice
+            latest = Version.objects.get_for_object(self.instance).select_related("revision__user")
+            who = latest.first()
+            user = who.revision.user if who else None
+            name = (user.get_full_name() if user else "") or "A colleague"  # never a login name
+            history = reverse("admin:articles_article_history", args=[self.instance.pk])
+            raise ValidationError(
+                format_html(
+                    "{} saved this article while you were editing it, so your changes were not "
+                    'saved. They are still in the form below: <a href="{}">compare with their '
+                    "version</a>, then save again to keep yours.",
+                    name,
+                    history,
+                )
+            )
+        return cleaned
+
+
+class CorrectionForm(forms.ModelForm):
+    class Meta:
+        model = Correction
+        fields = ["kind", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
 
 class StateFilter(admin.SimpleListFilter):
     title = "state"
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+        return [
+            ("draft", "Draft"), ("review", "In review"), ("scheduled", "Scheduled"),
+            ("published", "Published"),
+        ]  # fmt: skip
 
     def queryset(self, request, queryset):
         now = timezone.now()
         published = Article.Status.PUBLISHED
         return {
             "draft": queryset.filter(status=Article.Status.DRAFT),
+            "review": queryset.filter(status=Article.Status.REVIEW),
             "scheduled": queryset.filter(status=published, published_at__gt=now),
             "published": queryset.filter(status=published, published_at__lte=now),
         }.get(self.value(), queryset)
@@ -107,6 +173,7 @@ class StateFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
+    object_history_template = "admin/articles/article/object_history.html"
     list_display = ["title", "state", "published_at", "author", "is_featured", "updated_at"]
     list_filter = [StateFilter, "status", "is_featured", "tags", "author"]
     list_select_related = ["author"]
@@ -116,7 +183,7 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["author", "tags"]
     actions = ["publish", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body"]}),
+        (None, {"fields": ["title", "slug", "standfirst", "body", "opened_version"]}),
         ("Cover image", {"fields": ["cover_image", "cover_alt", "cover_caption", "cover_credit"]}),
         ("Publishing", {"fields": ["author", "tags", "status", "published_at", "is_featured"]}),
         ("Search engines", {"fields": ["seo_description"], "classes": ["collapse"]}),
@@ -126,6 +193,8 @@ class ArticleAdmin(admin.ModelAdmin):
     def state(self, article):
         if article.status == Article.Status.DRAFT:
             label, css = "Draft", "draft"
+        elif article.status == Article.Status.REVIEW:
+            label, css = "In review", "review"
         elif article.published_at > timezone.now():
             label, css = "Scheduled", "scheduled"
         else:
@@ -158,9 +227,38 @@ class ArticleAdmin(admin.ModelAdmin):
             and obj.author.user_id == request.user.pk
         )
 
+    # Revisions: every admin save keeps one (django-reversion), with who and what changed.
+
+    @contextmanager
+    def revision(self, request, comment=""):
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(comment)
+            yield
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            with self.revision(request):
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        if reversion.is_active():
+            reversion.set_comment(entry.get_change_message() or "Created.")
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        if reversion.is_active():
+            reversion.set_comment(entry.get_change_message() or "Saved without changes.")
+        return entry
+
     def save_model(self, request, obj, form, change):
+        submitting = "_submit_for_review" in request.POST
+        was = form.initial.get("status") if change else None
         if not can_publish(request.user):
-            obj.status = Article.Status.DRAFT
+            obj.status = Article.Status.REVIEW if submitting else Article.Status.DRAFT
             obj.author, _ = Author.objects.get_or_create(
                 user=request.user,
                 # Never the login name: bylines and author addresses are public, and a known
@@ -168,7 +266,23 @@ class ArticleAdmin(admin.ModelAdmin):
                 defaults={"name": request.user.get_full_name() or "Staff writer",
                           "slug": f"writer-{secrets.token_hex(4)}"},
             )  # fmt: skip
+        elif submitting and obj.status == Article.Status.DRAFT:
+            obj.status = Article.Status.REVIEW
         super().save_model(request, obj, form, change)
+        Autosave.objects.filter(article=obj, user=request.user).delete()  # saved for real
+        if obj.status == Article.Status.REVIEW and was != Article.Status.REVIEW:
+            ReviewNote.objects.create(
+                article=obj, step=ReviewNote.Step.SUBMITTED, user=request.user
+            )
+            self.message_user(request, "Submitted for review: an Editor will read it next.")
+        elif was == Article.Status.REVIEW and obj.status == Article.Status.PUBLISHED:
+            ReviewNote.objects.create(article=obj, step=ReviewNote.Step.APPROVED, user=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        restored = getattr(form.instance, "restored_tags", None)
+        if restored is not None:
+            form.instance.tags.set(restored)
 
     @admin.action(description="Publish selected articles now", permissions=["publish"])
     def publish(self, request, queryset):
@@ -179,9 +293,14 @@ class ArticleAdmin(admin.ModelAdmin):
         for article in queryset.defer(None):
             if article.status == Article.Status.PUBLISHED and article.published_at <= now:
                 continue  # already live
-            was = "draft" if article.status == Article.Status.DRAFT else "scheduled"
-            article.status, article.published_at = Article.Status.PUBLISHED, now
-            article.save()
+            was = {"draft": "draft", "review": "in review"}.get(article.status, "scheduled")
+            with self.revision(request, f"Published now (was {was})."):
+                if article.status == Article.Status.REVIEW:
+                    ReviewNote.objects.create(
+                        article=article, step=ReviewNote.Step.APPROVED, user=request.user
+                    )
+                article.status, article.published_at = Article.Status.PUBLISHED, now
+                article.save()
             self.log_change(request, article, f"Published now (was {was}).")
             changed.append(article)
         self.report(request, changed, "published now", "already published")
@@ -192,8 +311,9 @@ class ArticleAdmin(admin.ModelAdmin):
     def unpublish(self, request, queryset):
         changed = []
         for article in queryset.exclude(status=Article.Status.DRAFT).defer(None):
-            article.status = Article.Status.DRAFT
-            article.save()
+            with self.revision(request, "Unpublished (back to draft)."):
+                article.status = Article.Status.DRAFT
+                article.save()
             self.log_change(request, article, "Unpublished (back to draft).")
             changed.append(article)
         self.report(request, changed, "unpublished", "already drafts")
@@ -223,13 +343,163 @@ class ArticleAdmin(admin.ModelAdmin):
     # Share links for drafts
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
+            path(
+                "<int:pk>/revisions/<int:version_id>/",
+                view(self.compare_view),
+                name="article-compare",
+            ),
+            path(
+                "<int:pk>/revisions/<int:version_id>/restore/",
+                view(self.restore_view),
+                name="article-restore",
+            ),
+            path("<int:pk>/autosave/", view(self.autosave_view), name="article-autosave"),
+            path("<int:pk>/send-back/", view(self.send_back_view), name="article-send-back"),
+            path("<int:pk>/correct/", view(self.correct_view), name="article-correct"),
             path("<int:pk>/share/", self.admin_site.admin_view(self.share), name="article-share"),
             path(
                 "<int:pk>/revoke/", self.admin_site.admin_view(self.revoke), name="article-revoke"
             ),
             *super().get_urls(),
         ]
+
+    # Revisions: the list (on History), compare with now, restore
+
+    def revisable(self, request, pk):
+        """The article, if this user may see its revisions: Editors all, Authors their own
+        drafts (what they can change)."""
+        article = get_object_or_404(self.get_queryset(request).defer(None), pk=pk)
+        if not (can_publish(request.user) or self.has_change_permission(request, article)):
+            raise PermissionDenied
+        return article
+
+    def revision_of(self, article, version_id):
+        """A revision of this article; another article's revision is a 404 here."""
+        return get_object_or_404(
+            Version.objects.get_for_object(article).select_related("revision__user"),
+            pk=version_id,
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self.revisable(request, object_id)
+        versions = Version.objects.get_for_object(article).select_related("revision__user")
+        return super().history_view(request, object_id, {**(extra_context or {}),
+                                                         "versions": versions})  # fmt: skip
+
+    def compare_view(self, request, pk, version_id):
+        article = self.revisable(request, pk)
+        version = self.revision_of(article, version_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts, "original": article, "version": version,
+            "title": f"Compare with the revision of {when(version)}",
+            "comparison": revisions.compare(version, article),
+            "can_restore": self.has_change_permission(request, article),
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def restore_view(self, request, pk, version_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.revisable(request, pk)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        version = self.revision_of(article, version_id)
+        saved = when(version)
+        with transaction.atomic(), self.revision(request, f"Restored the revision of {saved}."):
+            problems = revisions.restore(version, article)
+            if not can_publish(request.user):
+                article.status = Article.Status.DRAFT  # Authors restore text, never publish
+            article.save()
+            article.tags.set(article.restored_tags)
+        self.log_change(request, article, f"Restored the revision of {saved}.")
+        self.message_user(request, f"Restored the revision of {saved}; it is a new revision now.")
+        for problem in problems:
+            self.message_user(request, f"Not restored: {problem}.", messages.WARNING)
+        return redirect("admin:articles_article_change", pk)
+
+    # Autosave: a copy of the form as typed, kept per editor, restored on request
+
+    def autosave_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        data = {k: v for k, v in request.POST.lists() if k in AUTOSAVED}
+        saved, _ = Autosave.objects.update_or_create(
+            article=article, user=request.user, defaults={"data": data}
+        )
+        return JsonResponse({"saved": True, "at": saved.saved_at.isoformat()})
+
+    def autosave_for(self, request, article):
+        """This editor's unsaved copy of `article`, if it is newer than the article."""
+        if article is None:
+            return None
+        return Autosave.objects.filter(
+            article=article, user=request.user, saved_at__gt=article.updated_at
+        ).first()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        autosave = request.GET.get("restore") == "autosave" and self.autosave_for(request, obj)
+        if not autosave or request.method != "GET":
+            return form
+        restored = {k: (v if k == "tags" else v[0]) for k, v in autosave.data.items() if v}
+
+        class RestoredForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.initial.update(restored)
+
+        return RestoredForm
+
+    # Review: an Author submits, an Editor approves (publishes) or sends it back
+
+    def send_back_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not can_publish(request.user):
+            raise PermissionDenied
+        article = get_object_or_404(Article.objects.defer("search_vector"), pk=pk)
+        comment = request.POST.get("comment", "").strip()[:5000]
+        if article.status != Article.Status.REVIEW:
+            self.message_user(request, "Nothing changed: it is not waiting for review.")
+        elif not comment:
+            self.message_user(request, "Say what the author should change.", messages.ERROR)
+        else:
+            with transaction.atomic(), self.revision(request, "Sent back to the author."):
+                article.status = Article.Status.DRAFT
+                article.save()
+                ReviewNote.objects.create(
+                    article=article, step=ReviewNote.Step.SENT_BACK, comment=comment,
+                    user=request.user,
+                )  # fmt: skip
+            self.log_change(request, article, "Sent back to the author.")
+            self.message_user(request, f"Sent back to the author: {article.title}.")
+        return redirect("admin:articles_article_change", pk)
+
+    # Corrections: dated notes readers see on a published article (Editors)
+
+    def correct_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        article = get_object_or_404(Article.objects.published().only("pk", "title"), pk=pk)
+        form = CorrectionForm(request.POST)
+        if form.is_valid():
+            note = form.save(commit=False)
+            note.article = article
+            note.save()  # the article's pages and /corrections/ are purged on commit
+            self.log_change(request, article, f"Added a {note.get_kind_display().lower()}.")
+            self.message_user(request, f"{note.get_kind_display()} added; readers see it now.")
+        else:
+            for errors in form.errors.values():
+                self.message_user(request, " ".join(errors), messages.ERROR)
+        return redirect("admin:articles_article_change", pk)
 
     def share(self, request, pk):
         article = get_object_or_404(self.get_queryset(request), pk=pk)
@@ -257,4 +527,36 @@ class ArticleAdmin(admin.ModelAdmin):
         # response's CSP nonce (public pages never use one, so their policy stays 'self').
         context["media"] = Media.from_media(context["media"], nonce=get_nonce(request))
         context["share_lifetimes"] = LIFETIMES
+        article = context.get("original")
+        if article is not None and article.pk:
+            context["review_notes"] = article.review_notes.select_related("user")
+            context["corrections"] = article.corrections.all()
+            context["correction_form"] = CorrectionForm()
+            context["autosave"] = self.autosave_for(request, article)
+        context["can_publish"] = can_publish(request.user)
         return super().render_change_form(request, context, *args, **kwargs)
+
+    class Media:
+        js = ["js/autosave.js"]
+        css = {"all": ["css/admin-newsroom.css"]}
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_path", "new_path", "created_at"]
+    search_fields = ["old_path", "new_path"]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    """Edit or remove a note (they are added from the article's page in the admin)."""
+
+    list_display = ["article", "kind", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["article"]
+    search_fields = ["text", "article__title"]
+    fields = ["article", "kind", "text", "created_at"]
+    readonly_fields = ["article"]
+
+    def has_add_permission(self, request):
+        return False

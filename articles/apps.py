@@ -1,11 +1,22 @@
 from django.apps import AppConfig
 
+REVISION_FIELDS = [
+    "title", "slug", "standfirst", "body", "seo_description", "cover_image", "cover_alt",
+    "cover_caption", "cover_credit", "tags", "author", "status", "published_at", "is_featured",
+]  # fmt: skip
+
 
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Newsroom"
 
     def ready(self):
+        import reversion
+
         from articles import caching, signals  # noqa: F401
+        from articles.models import Article
 
         caching.register()
+        # What a revision keeps: the editorial content, not the computed or technical fields.
+        if not reversion.is_registered(Article):
+            reversion.register(Article, fields=REVISION_FIELDS)

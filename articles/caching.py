@@ -17,12 +17,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
 
-from articles.models import Article, Author, Tag
+from articles.models import Article, Author, Correction, Tag
 from newsportal import pagecache
 from newsportal.invalidation import EVERYTHING, purge_on_commit, stamps
 
 LISTS = "lists"
 CARDS = "cards"
+CORRECTIONS = "corrections"  # the corrections page and its feed
 SCHEDULE = "schedule"  # the next scheduled publication (purged when any schedule may move)
 NEXT_PUBLICATION = "articles:next-publication"
 
@@ -114,6 +115,12 @@ tag_changed = name_changed("tag")
 author_changed = name_changed("author")
 
 
+def correction_changed(sender, instance, **kwargs):
+    """A correction added, edited or removed: the article's page (its notes, its JSON-LD) and
+    the corrections page, once committed."""
+    purge_on_commit({article_key(instance.article_id), CORRECTIONS})
+
+
 def migrated(**kwargs):
     """A release runs migrate: pages rendered by the previous code and settings go."""
     purge_on_commit({EVERYTHING})
@@ -140,6 +147,8 @@ def register() -> None:
     pre_delete.connect(article_deleting, sender=Article, dispatch_uid="purge-article-deleting")
     post_delete.connect(article_deleted, sender=Article, dispatch_uid="purge-article-deleted")
     m2m_changed.connect(tags_changed, sender=Article.tags.through, dispatch_uid="purge-tags")
+    post_save.connect(correction_changed, sender=Correction, dispatch_uid="purge-correction")
+    post_delete.connect(correction_changed, sender=Correction, dispatch_uid="purge-correction-d")
     for model, receiver in ((Tag, tag_changed), (Author, author_changed)):
         name = model.__name__
         post_save.connect(receiver, sender=model, dispatch_uid=f"purge-{name}-saved")

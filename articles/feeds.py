@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.html import escape
 
-from articles.caching import CARDS, LISTS
-from articles.models import Article, Tag
+from articles.caching import CARDS, CORRECTIONS, LISTS
+from articles.models import Article, Correction, Tag
 from newsportal.pagecache import add_keys
 
 FEED_SIZE = 30
@@ -106,3 +106,42 @@ class TagAtomFeed(TagFeed):
     feed_type = Atom1Feed
     url_name = "articles:tag-atom"
     subtitle = TagFeed.description
+
+
+class CorrectionsFeed(Feed):
+    """RSS 2.0: the newest corrections, clarifications and updates, each linking its article."""
+
+    def __call__(self, request, *args, **kwargs):
+        return add_keys(super().__call__(request, *args, **kwargs), CORRECTIONS, LISTS)
+
+    def feed_url(self):
+        return settings.SITE_URL + reverse("articles:corrections-rss")
+
+    def title(self):
+        return f"Corrections · {settings.SITE_NAME}"
+
+    def link(self):
+        return settings.SITE_URL + reverse("articles:corrections")
+
+    def description(self):
+        return f"Corrections, clarifications and updates to articles of {settings.SITE_NAME}."
+
+    def items(self):
+        published = Article.objects.published()
+        return (
+            Correction.objects.filter(article__in=published)
+            .select_related("article")
+            .order_by("-created_at", "-id")[:FEED_SIZE]
+        )
+
+    def item_title(self, item):
+        return f"{item.get_kind_display()}: {item.article.title}"
+
+    def item_description(self, item):
+        return escape(item.text)
+
+    def item_link(self, item):
+        return f"{settings.SITE_URL}{item.article.get_absolute_url()}#correction-{item.pk}"
+
+    def item_pubdate(self, item):
+        return item.created_at

@@ -127,6 +127,7 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
 
     title = models.CharField(max_length=300)
@@ -171,6 +172,8 @@ class Article(models.Model):
     share_version = models.PositiveIntegerField(
         default=0, editable=False, help_text="Raised to revoke every share link of this article."
     )
+    # Raised by every save: a form opened before a colleague saved cannot overwrite their work.
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
     is_featured = models.BooleanField(
         "featured",
         default=False,
@@ -217,7 +220,8 @@ class Article(models.Model):
         permissions = [("publish_article", "Can publish, schedule and feature articles")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status="draft") | models.Q(published_at__isnull=False),
+                condition=models.Q(status__in=["draft", "review"])
+                | models.Q(published_at__isnull=False),
                 name="article_published_has_date",
                 violation_error_message="A published article needs a publication time.",
             ),
@@ -240,9 +244,11 @@ class Article(models.Model):
         elif not self.cover_image:
             self.cover_width = self.cover_height = None
             self.cover_renditions = {}
+        self.lock_version += 1
         try:
             super().save(*args, **kwargs)
         except Exception:
+            self.lock_version -= 1
             if written:
                 delete_files(**written)  # the row does not name them: leave nothing behind
             raise
@@ -251,9 +257,22 @@ class Article(models.Model):
             delete_files_on_commit(loaded_name, loaded_renditions)  # replaced or cleared
         self._loaded_cover = (self.cover_image.name, self.cover_renditions)
         self._loaded_listing = self.listing_state()
+        self.keep_address()
 
     def get_absolute_url(self):
         return slug_url("articles:article", self.slug)
+
+    def keep_address(self):
+        """Published (or scheduled): this address is one to keep answering from the time it
+        goes live. Taken back before it went live: it never was public."""
+        if self.status == self.Status.PUBLISHED:
+            ArticleAddress.objects.update_or_create(
+                slug=self.slug, defaults={"article": self, "live_from": self.published_at}
+            )
+        else:
+            ArticleAddress.objects.filter(article=self, live_from__gt=timezone.now()).update(
+                live_from=None
+            )
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
@@ -338,3 +357,141 @@ class Article(models.Model):
         if not self.published_at:
             return False
         return self.updated_at - max(self.published_at, self.created_at) > UPDATE_GRACE
+
+
+class ReviewNote(models.Model):
+    """One step of an article's review: submitted, sent back (with a comment), approved."""
+
+    class Step(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for review"
+        SENT_BACK = "sent_back", "Sent back to the author"
+        APPROVED = "approved", "Approved"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="review_notes")
+    step = models.CharField(max_length=10, choices=Step)
+    comment = models.TextField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_step_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class Correction(models.Model):
+    """A dated note on a published article that readers see: a correction, a clarification or
+    an update."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=15, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(help_text="What was wrong and what is right now, in plain words.")
+    created_at = models.DateTimeField("dated", default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {self.created_at:%Y-%m-%d}"
+
+
+class ArticleAddress(models.Model):
+    """Every slug a published article has had. An old one answers 301 to the article's current
+    address; one whose article was unpublished or deleted answers 410 Gone."""
+
+    slug = models.SlugField(max_length=300, unique=True)
+    article = models.ForeignKey(
+        Article, null=True, on_delete=models.SET_NULL, related_name="addresses"
+    )
+    live_from = models.DateTimeField(
+        null=True, help_text="When readers could first see the article here; empty: never."
+    )
+
+    class Meta:
+        verbose_name_plural = "article addresses"
+
+    def __str__(self):
+        return self.slug
+
+    def was_public(self) -> bool:
+        return self.live_from is not None and self.live_from <= timezone.now()
+
+
+class Autosave(models.Model):
+    """The form as one editor last typed it, unsaved: restored on request after a crash.
+    One per article and editor, overwritten each time; never a revision."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="autosaves")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField()
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="one_autosave_per_editor")
+        ]
+
+    def __str__(self):
+        return f"Autosave of {self.article_id} by {self.user_id}"
+
+
+def is_local_path(path: str) -> bool:
+    """A path on this site: starts with one slash, names no host, carries no scheme or spaces."""
+    return (
+        path.startswith("/")
+        and not path.startswith("//")
+        and "\\" not in path
+        and not any(c.isspace() or ord(c) < 32 for c in path)
+    )
+
+
+class Redirect(models.Model):
+    """An address editors send elsewhere on this site (a retired section, a mistyped link)."""
+
+    old_path = models.CharField(
+        max_length=300, unique=True, help_text="An address on this site, e.g. /old-section/"
+    )
+    new_path = models.CharField(
+        max_length=300, help_text="Where it goes now, on this site, e.g. /tags/elections/"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    MAX_HOPS = 10
+
+    class Meta:
+        ordering = ["old_path"]
+
+    def __str__(self):
+        return f"{self.old_path} -> {self.new_path}"
+
+    def clean(self):
+        for name in ("old_path", "new_path"):
+            if not is_local_path(getattr(self, name)):
+                raise ValidationError({name: "An address on this site, starting with one /."})
+        if self.old_path == self.new_path:
+            raise ValidationError({"new_path": "An address cannot send readers to itself."})
+        path, seen = self.new_path, {self.old_path}
+        for _ in range(self.MAX_HOPS):
+            if path in seen:
+                raise ValidationError({"new_path": f"This would make a loop through {path}."})
+            seen.add(path)
+            following = Redirect.objects.exclude(pk=self.pk).filter(old_path=path).first()
+            if following is None:
+                return
+            path = following.new_path
+
+    @classmethod
+    def destination(cls, path: str) -> str | None:
+        """Where `path` ends up, every hop followed (chains collapse into one redirect)."""
+        hops = 0
+        while (found := cls.objects.filter(old_path=path).first()) and hops < cls.MAX_HOPS:
+            path, hops = found.new_path, hops + 1
+        return path if hops else None

@@ -1,15 +1,15 @@
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db.models import Count, Q
-from django.http import Http404
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
-from articles.caching import CARDS, LISTS, article_page_keys, author_key, tag_key
+from articles.caching import CARDS, CORRECTIONS, LISTS, article_page_keys, author_key, tag_key
 from articles.cards import render_cards
-from articles.models import Article, Author, Tag
+from articles.models import Article, ArticleAddress, Author, Correction, Tag
 from articles.paging import ListPaginator
 from articles.search import add_snippets, clean_query, search, suggestions
 from articles.share import read_token
@@ -72,7 +72,13 @@ class FrontPageView(CacheKeysMixin, CountOnceMixin, ListView):
 
 class ArticleDetailView(CacheKeysMixin, DetailView):
     def get_queryset(self):
-        return Article.objects.for_reading()
+        return Article.objects.for_reading().prefetch_related("corrections")
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            return retired_address(request, kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         related = list(Article.objects.related_to(self.object))
@@ -85,6 +91,38 @@ class ArticleDetailView(CacheKeysMixin, DetailView):
         response = super().render_to_response(context, **kwargs)
         response["Last-Modified"] = http_date(self.object.updated_at.timestamp())
         return response
+
+
+def retired_address(request, slug):
+    """An address a published article had: 301 to where it lives now (one hop, however many
+    times it moved), or 410 Gone once it was unpublished or deleted. Else a 404."""
+    address = ArticleAddress.objects.filter(slug=slug).first()
+    if address is None or not address.was_public():
+        raise Http404("No article here.")
+    article = Article.objects.published().filter(pk=address.article_id).only("slug").first()
+    if article is not None:
+        return HttpResponsePermanentRedirect(article.get_absolute_url())
+    return render(request, "articles/gone.html", status=410)
+
+
+class CorrectionsView(CacheKeysMixin, CountOnceMixin, ListView):
+    """Every correction, clarification and update on a published article, newest first."""
+
+    paginate_by = PAGE_SIZE
+    context_object_name = "corrections"
+    template_name = "articles/corrections.html"
+    count_key = CORRECTIONS
+
+    def get_queryset(self):
+        published = Article.objects.published().only("title", "slug")
+        return (
+            Correction.objects.filter(article__in=Article.objects.published())
+            .prefetch_related(Prefetch("article", queryset=published))
+            .order_by("-created_at", "-id")
+        )
+
+    def cache_keys(self, context):
+        return [CORRECTIONS, LISTS]
 
 
 class TagIndexView(CacheKeysMixin, ListView):

@@ -15,6 +15,8 @@ ROLES = {
             "add_article", "change_article", "delete_article", "view_article", "publish_article",
             "add_tag", "change_tag", "delete_tag", "view_tag",
             "add_author", "change_author", "view_author",
+            "add_correction", "change_correction", "delete_correction", "view_correction",
+            "add_redirect", "change_redirect", "delete_redirect", "view_redirect",
         ],
         "consent": [
             "add_cookiepolicy", "change_cookiepolicy", "view_cookiepolicy",
@@ -37,3 +39,14 @@ def grant_roles(Group, Permission) -> None:
                     content_type__app_label=app_label, codename__in=codenames
                 )
             )
+
+
+def grant_roles_in_migration(apps, schema_editor) -> None:
+    """For a data migration: make the permissions of the models migrated so far, then grant."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    grant_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))

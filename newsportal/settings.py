@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "newsportal.apps.NewsportalConfig",  # the site itself: ops commands, deploy checks
     "newsportal.consent",
     "django_prose_editor",
+    "reversion",  # article revisions (registered in articles/apps.py)
     "articles",
 ]
 
@@ -87,6 +88,8 @@ MIDDLEWARE = [
     "newsportal.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # An address that answers 404 may have an editor's redirect (articles/redirects.py).
+    "articles.redirects.RedirectFallbackMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Flash messages and the login lockout serve the admin only (newsportal/adminonly.py).

@@ -15,7 +15,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.admin import ArticleAdmin
-from articles.models import Article
+from articles.models import Article, Correction, Redirect
 from newsportal.consent.models import CookieCategory, CookiePolicy
 from tests.factories import make_author, make_tag
 from tests.forms import form_data
@@ -128,8 +128,10 @@ def realistic_objects(staff_client):
     # A mistyped password, then the right one: django-axes keeps both.
     login = reverse("admin:login")
     Client().post(login, {"username": "editor", "password": "wrong"})
+    correction = Correction.objects.create(article=article, text="The herd was 300, not 3,000.")
+    redirect = Redirect.objects.create(old_path="/old-section/", new_path="/tags/")
     return [
-        article, article.tags.get(), article.author,
+        article, article.tags.get(), article.author, correction, redirect,
         CookiePolicy.objects.first(), *CookieCategory.objects.all(),
         AccessAttempt.objects.get(), AccessLog.objects.first(),
     ]  # fmt: skip

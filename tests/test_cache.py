@@ -152,11 +152,11 @@ def test_unpublishing_or_deleting_removes_it_at_once(client, story, committed):
     with committed():
         story.save()
     assertNotContains(client.get("/"), "Original headline")
-    assert client.get(story.get_absolute_url()).status_code == 404
+    assert client.get(story.get_absolute_url()).status_code == 410  # gone, not "not found"
     client.get(other.get_absolute_url())
     with committed():
         other.delete()
-    assert client.get(other.get_absolute_url()).status_code == 404
+    assert client.get(other.get_absolute_url()).status_code == 410
 
 
 def test_editing_a_tag_or_an_author_updates_the_article_page(client, story, committed):

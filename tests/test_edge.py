@@ -140,7 +140,7 @@ def test_an_edit_and_an_unpublish_reach_the_edge_within_a_second(site):
     assert edge_state(site, other.get_absolute_url()) == "hit"  # unrelated: still cached
     article.status = Article.Status.DRAFT
     article.save()
-    assert request(site, article.get_absolute_url())[0] == 404
+    assert request(site, article.get_absolute_url())[0] == 410
     assert "Herders return" not in request(site, "/")[2]
 
 

@@ -80,7 +80,9 @@ def test_unpublishing_purges_the_article_and_every_list(client, desk, committed)
     a.status = Article.Status.DRAFT
     with committed():
         a.save()
-    assert client.get(a.get_absolute_url()).status_code == 404
+    assert (
+        client.get(a.get_absolute_url()).status_code == 410
+    )  # it was public: gone, not "not found"
     for url in urls[1:]:  # (the topic has nothing public left: its page is gone too)
         assert "Pipeline deal" not in client.get(url).content.decode()
 
@@ -163,7 +165,7 @@ def test_a_reader_between_save_and_commit_cannot_recache_the_old_page(shipped_po
         threading.Event().wait(0.3)  # the reader renders meanwhile
     committed.set()
     thread.join(10)
-    assert Client().get(url).status_code == 404
+    assert Client().get(url).status_code == 410
 
 
 class PurgeRecorder(BaseHTTPRequestHandler):

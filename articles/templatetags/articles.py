@@ -45,5 +45,13 @@ def news_article_ld(context, article):
     }  # fmt: skip
     if getattr(article, "cover_url", ""):
         data["image"] = [site_url + article.cover_url]
+    notes = list(article.corrections.all()) if article.pk else []
+    if notes:  # newest first (the model's order)
+        data["dateModified"] = max(article.updated_at, notes[0].created_at)
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": f"{n.get_kind_display()}: {n.text}",
+             "datePublished": n.created_at}
+            for n in notes
+        ]  # fmt: skip
     payload = json.dumps(data, cls=DjangoJSONEncoder).translate(JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))

@@ -1,0 +1,117 @@
+"""An article's revisions (kept by django-reversion): compare one with the article as it is now,
+and restore one, saying what could not come back."""
+
+import difflib
+import html
+import re
+
+from django.core.files.storage import default_storage
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+
+from articles.models import Article, Author, Tag
+
+TEXT_FIELDS = [("title", "Headline"), ("standfirst", "Standfirst"), ("body", "Text")]
+OTHER_FIELDS = [
+    ("slug", "Address"), ("seo_description", "SEO description"), ("cover_image", "Cover image"),
+    ("cover_alt", "Alt text"), ("cover_caption", "Caption"), ("cover_credit", "Credit"),
+    ("author_id", "Author"), ("tags", "Topics"), ("status", "Status"),
+    ("published_at", "Publication time"), ("is_featured", "Featured"),
+]  # fmt: skip
+WORDS = re.compile(r"\s+|[^\s]+")
+
+
+def readable(field: str, value: str) -> str:
+    """The text a reader sees: the body without its markup, one paragraph a line."""
+    if field != "body":
+        return value or ""
+    text = re.sub(r"</(p|h2|h3|li|blockquote)>", "\n", value or "")
+    return html.unescape(strip_tags(text)).strip()
+
+
+def word_diff(old: str, new: str) -> str:
+    """Old and new text as one, words removed in <del> and words added in <ins>, escaped."""
+    a, b = WORDS.findall(old), WORDS.findall(new)
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op in ("replace", "delete"):
+            out.append(f"<del>{html.escape(''.join(a[i1:i2]))}</del>")
+        if op in ("replace", "insert"):
+            out.append(f"<ins>{html.escape(''.join(b[j1:j2]))}</ins>")
+        if op == "equal":
+            out.append(html.escape("".join(a[i1:i2])))
+    return mark_safe("".join(out).replace("\n", "<br>"))
+
+
+def current_values(article) -> dict:
+    return {
+        **{field: getattr(article, field) for field, _ in TEXT_FIELDS + OTHER_FIELDS
+           if field not in ("tags", "cover_image")},
+        "cover_image": article.cover_image.name,
+        "tags": sorted(article.tags.values_list("pk", flat=True)),
+    }  # fmt: skip
+
+
+def revision_values(version) -> dict:
+    values = dict(version.field_dict)
+    cover = values.get("cover_image")
+    values["cover_image"] = getattr(cover, "name", cover) or ""
+    values["tags"] = sorted(values.get("tags") or [])
+    return values
+
+
+def describe(field: str, value) -> str:
+    if field == "author_id":
+        author = Author.objects.filter(pk=value).first() if value else None
+        return author.name if author else ("(removed)" if value else "none")
+    if field == "tags":
+        names = dict(Tag.objects.filter(pk__in=value).values_list("pk", "name"))
+        return ", ".join(names.get(pk, "(removed)") for pk in value) or "none"
+    return str(value) if value not in (None, "") else "empty"
+
+
+def compare(version, article) -> dict:
+    """The revision against the article now: word diffs of the texts, the other changes."""
+    then, now = revision_values(version), current_values(article)
+    texts = [
+        {"label": label, "diff": word_diff(readable(f, then.get(f)), readable(f, now[f])),
+         "changed": (then.get(f) or "") != (now[f] or "")}
+        for f, label in TEXT_FIELDS
+    ]  # fmt: skip
+    others = [
+        {"label": label, "then": describe(f, then.get(f)), "now": describe(f, now[f])}
+        for f, label in OTHER_FIELDS
+        if then.get(f) != now[f]
+    ]
+    return {"texts": texts, "others": others}
+
+
+def restore(version, article: Article) -> list[str]:
+    """Put the revision's content back on `article` (not saved); what could not come back."""
+    values, problems = revision_values(version), []
+    for field, _ in TEXT_FIELDS + OTHER_FIELDS:
+        if field in ("author_id", "tags", "cover_image") or field not in values:
+            continue
+        setattr(article, field, values[field])
+    author_id = values.get("author_id")
+    if author_id and not Author.objects.filter(pk=author_id).exists():
+        problems.append("the author was deleted since; the current author stays")
+    else:
+        article.author_id = author_id
+    cover = values["cover_image"]
+    if cover and cover != article.cover_image.name:
+        if default_storage.exists(cover):
+            problems.append("the cover image was replaced since; the current one stays")
+        else:
+            problems.append("the cover image was deleted since; the current one stays")
+    elif not cover and article.cover_image:
+        article.cover_image = ""
+    tags = list(Tag.objects.filter(pk__in=values["tags"]))
+    missing = len(values["tags"]) - len(tags)
+    if missing:
+        problems.append(f"{missing} topic{'s' * (missing > 1)} deleted since could not come back")
+    article.restored_tags = tags
+    if Article.objects.exclude(pk=article.pk).filter(slug=article.slug).exists():
+        problems.append(f"the address {article.slug} is taken by another article; kept the current")
+        article.slug = Article.objects.values_list("slug", flat=True).get(pk=article.pk)
+    return problems

@@ -1,0 +1,39 @@
+// Autosave of the article form (progressive enhancement: the form works without it). While an
+// editor types, the form is sent every few seconds to <article>/autosave/, which keeps one copy
+// per editor: never a revision. After a crash, the change form offers to restore it.
+(() => {
+  "use strict";
+  const form = document.getElementById("article_form");
+  const match = location.pathname.match(/\/(\d+)\/change\/$/);
+  if (!form || !match || !window.fetch) return;
+  const url = location.pathname.replace(/change\/$/, "autosave/");
+  const status = document.querySelector("[data-autosave-status]");
+  let dirty = false;
+  let sending = false;
+
+  form.addEventListener("input", () => { dirty = true; });
+  form.addEventListener("change", () => { dirty = true; });
+  form.addEventListener("submit", () => { dirty = false; });
+
+  const send = async () => {
+    if (!dirty || sending) return;
+    sending = true;
+    dirty = false;
+    const data = new FormData(form);
+    for (const [name, value] of [...data.entries()]) {
+      if (value instanceof File) data.delete(name); // never the cover file
+    }
+    try {
+      const response = await fetch(url, { method: "POST", body: data, credentials: "same-origin" });
+      if (!response.ok) throw new Error(String(response.status));
+      const time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      if (status) status.textContent = `Draft copy kept at ${time} (not saved yet).`;
+    } catch {
+      dirty = true;
+      if (status) status.textContent = "Could not keep a draft copy just now.";
+    } finally {
+      sending = false;
+    }
+  };
+  setInterval(send, 5000);
+})();
