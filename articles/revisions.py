@@ -30,16 +30,35 @@ def readable(field: str, value: str) -> str:
 
 
 def word_diff(old: str, new: str) -> str:
-    """Old and new text as one, words removed in <del> and words added in <ins>, escaped."""
+    """Old and new text as one, words removed in <del> and words added in <ins>, escaped.
+    Changes separated by nothing but spaces read as one change ("<del>It rained.</del>")."""
     a, b = WORDS.findall(old), WORDS.findall(new)
-    out = []
+    runs = []  # [equal text] or [removed, added]
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op in ("replace", "delete"):
-            out.append(f"<del>{html.escape(''.join(a[i1:i2]))}</del>")
-        if op in ("replace", "insert"):
-            out.append(f"<ins>{html.escape(''.join(b[j1:j2]))}</ins>")
-        if op == "equal":
-            out.append(html.escape("".join(a[i1:i2])))
+        gone, added = "".join(a[i1:i2]), "".join(b[j1:j2])
+        if op == "equal" and not (gone.isspace() and runs and len(runs[-1]) == 2):
+            runs.append([gone])
+        elif op == "equal" or (runs and len(runs[-1]) == 2):
+            if len(runs[-1]) == 1:
+                runs.append(["", ""])
+            runs[-1][0] += gone if op != "insert" else ""
+            runs[-1][1] += added if op != "delete" else ""
+        else:
+            runs.append([gone if op != "insert" else "", added if op != "delete" else ""])
+    out = []
+    for run in runs:
+        if len(run) == 1:
+            out.append(html.escape(run[0]))
+            continue
+        removed, added = run
+        text = removed or added
+        out.append(html.escape(text[: len(text) - len(text.lstrip())]))  # a line break kept
+        if removed.strip():
+            out.append(f"<del>{html.escape(removed.strip())}</del>")
+        if added.strip():
+            out.append(f"<ins>{html.escape(added.strip())}</ins>")
+        if removed[-1:].isspace() or added[-1:].isspace():
+            out.append(" ")
     return mark_safe("".join(out).replace("\n", "<br>"))
 
 

@@ -1,7 +1,7 @@
 // Autosave of the article form (progressive enhancement: the form works without it). While an
 // editor types, the form is sent every few seconds to <article>/autosave/, which keeps one copy
 // per editor: never a revision. After a crash, the change form offers to restore it.
-(() => {
+const startAutosave = () => {
   "use strict";
   const form = document.getElementById("article_form");
   const match = location.pathname.match(/\/(\d+)\/change\/$/);
@@ -36,4 +36,7 @@
     }
   };
   setInterval(send, 5000);
-})();
+};
+// The admin loads this in the head, before the form exists.
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startAutosave);
+else startAutosave();
