@@ -4,8 +4,10 @@ and restore one, saying what could not come back."""
 import difflib
 import html
 import re
+from datetime import datetime
 
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
@@ -79,6 +81,13 @@ def revision_values(version) -> dict:
     return values
 
 
+def to_the_millisecond(value):
+    """Revisions keep times to the millisecond (JSON): compare them at that precision."""
+    if isinstance(value, datetime):
+        return value.replace(microsecond=value.microsecond // 1000 * 1000)
+    return value
+
+
 def describe(field: str, value) -> str:
     if field == "author_id":
         author = Author.objects.filter(pk=value).first() if value else None
@@ -86,6 +95,8 @@ def describe(field: str, value) -> str:
     if field == "tags":
         names = dict(Tag.objects.filter(pk__in=value).values_list("pk", "name"))
         return ", ".join(names.get(pk, "(removed)") for pk in value) or "none"
+    if isinstance(value, datetime):
+        return f"{timezone.localtime(value):%d %B %Y, %H:%M:%S}"
     return str(value) if value not in (None, "") else "empty"
 
 
@@ -100,7 +111,7 @@ def compare(version, article) -> dict:
     others = [
         {"label": label, "then": describe(f, then.get(f)), "now": describe(f, now[f])}
         for f, label in OTHER_FIELDS
-        if then.get(f) != now[f]
+        if to_the_millisecond(then.get(f)) != to_the_millisecond(now[f])
     ]
     return {"texts": texts, "others": others}
 
