@@ -197,15 +197,22 @@ def test_distribution_pages_keep_a_query_budget(
 )
 def test_every_page_is_valid_html(client, energy_desk, tmp_path, settings):
     make_article("Misspelt", tags=[make_tag("Uzbekistan")])
+    from articles.models import Correction
+
+    Correction.objects.create(article=energy_desk["story"], text="The pipeline is 300 km long.")
+    withdrawn = make_article("Withdrawn")
+    withdrawn.delete()
     pages = {
         "front": "/", "article": energy_desk["story"].get_absolute_url(), "tag": "/tags/energy/",
         "tags": "/tags/", "author": "/authors/dana-bekova/", "search": "/search/?q=pipeline",
         "no-results": "/search/?q=Uzbekstan", "cookies": "/cookies/", "404": "/nothing/",
+        "corrections": "/corrections/", "410": withdrawn.get_absolute_url(),
     }  # fmt: skip
     for name, url in pages.items():
         (tmp_path / f"{name}.html").write_bytes(client.get(url).content)
     decide(client, "accept")
     (tmp_path / "decided.html").write_bytes(client.get("/").content)
+    (tmp_path / "receipt.html").write_bytes(client.get("/cookies/").content)
     result = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", *sorted(tmp_path.iterdir())],
         capture_output=True, text=True, timeout=120,

@@ -202,11 +202,12 @@ CSV_HEADER = [
 @admin.register(ConsentEvent)
 class ConsentEventAdmin(ReadOnlyAdmin):
     list_display = [
-        "created_at", "record", "action", "choices", "policy_version",
+        "created_at", "record", "action", "choices", "policy_version", "language", "gpc",
         "client_ip_prefix", "user_agent_family",
     ]  # fmt: skip
     list_filter = [
-        "action", GrantedCategoryFilter, "policy_version", "user_agent_family", "created_at",
+        "action", GrantedCategoryFilter, "policy_version", "gpc", "user_agent_family",
+        "created_at",
     ]  # fmt: skip
     list_select_related = ["record"]
     search_fields = ["=record__public_id"]
