@@ -12,10 +12,12 @@ PASSWORD = "a-long-passphrase-42"
 
 
 @pytest.fixture
-def editors(django_user_model, site):
+def editors(django_user_model, site, browser):
     for name in ("chief", "deputy"):
         django_user_model.objects.create_superuser(name, f"{name}@example.com", PASSWORD)
-    return ["chief", "deputy"]
+    yield ["chief", "deputy"]
+    for context in browser.contexts:  # no autosave may still be posting at teardown
+        context.close()
 
 
 def signed_in_page(browser, site, name, width=1280):
