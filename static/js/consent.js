@@ -25,6 +25,16 @@
     return result;
   };
 
+  // Keep the banner's real height free at the end of the page and out of scrolled-to views.
+  const banner = document.querySelector("[data-consent-banner]");
+  if (banner && window.ResizeObserver) {
+    new ResizeObserver(() => {
+      if (!banner.isConnected) return;
+      const height = `${Math.ceil(banner.getBoundingClientRect().height) + 8}px`;
+      document.documentElement.style.setProperty("--consent-banner-height", height);
+    }).observe(banner);
+  }
+
   document.addEventListener("submit", async (event) => {
     const form = event.target;
     const submitter = event.submitter;
@@ -43,10 +53,21 @@
       for (const footer of document.querySelectorAll("[data-consent-footer]")) {
         footer.textContent = `Cookies: ${result.label}`;
       }
+      // Every form on the page now shows what was saved (the cookie page's boxes included).
+      for (const box of document.querySelectorAll("form[data-consent-form] input[name=category]")) {
+        if (!box.disabled) box.checked = result.granted.includes(box.value);
+      }
       const banner = document.querySelector("[data-consent-banner]");
       if (banner && banner.contains(form)) {
         banner.remove();
-        document.getElementById("main").focus();
+        document.documentElement.style.removeProperty("--consent-banner-height");
+        // The reader stays where they were reading; a short note says it was saved.
+        document.getElementById("main").focus({ preventScroll: true });
+        const toast = document.querySelector("[data-consent-toast]");
+        if (toast) {
+          toast.textContent = message;
+          setTimeout(() => { toast.textContent = ""; }, 6000);
+        }
       } else if (status) {
         status.textContent = message;
       }

@@ -144,3 +144,62 @@ def test_google_consent_mode_starts_denied_and_follows_the_choice(
     banner(page).get_by_role("button", name="Save my choices").click()
     expect(banner(page)).to_have_count(0)
     assert page.evaluate(consent_calls)[-1] == ["update", "granted", "denied"]
+
+
+# The banner never hides what has focus, and a decision keeps the reader's place
+
+
+HIDDEN_BEHIND_BANNER = """() => {
+    const banner = document.querySelector("[data-consent-banner]");
+    const el = document.activeElement;
+    if (!banner || !el || el === document.body || banner.contains(el)) return false;
+    const r = el.getBoundingClientRect(), b = banner.getBoundingClientRect();
+    return r.bottom > b.top + 1;  // any part of it under the banner
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_tab_stop_is_hidden_behind_the_open_banner(browser, site, width):
+    for n in range(12):
+        make_article(f"Story {n}", tags=[])
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    page.goto(site.url + "/")
+    hidden, stops = [], 0
+    for _ in range(70):
+        page.keyboard.press("Tab")
+        stops += 1
+        if page.evaluate(HIDDEN_BEHIND_BANNER):
+            hidden.append(page.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
+    assert stops == 70 and not hidden, hidden
+    context.close()
+
+
+def test_the_page_h1_leads_the_heading_order_with_the_banner_open(page, site, live_article):
+    page.goto(site.url + live_article.get_absolute_url())
+    expect(banner(page)).to_be_visible()
+    assert page.evaluate("document.querySelector('h1, h2, h3, h4').tagName") == "H1"
+
+
+def test_a_decision_keeps_the_readers_place_and_says_it_was_saved(page, site, live_article):
+    page.goto(site.url + live_article.get_absolute_url())
+    page.mouse.wheel(0, 700)
+    page.wait_for_function("window.scrollY > 300")
+    before = page.evaluate("window.scrollY")
+    banner(page).get_by_role("button", name="Decline").click()
+    expect(banner(page)).to_have_count(0)
+    toast = page.get_by_role("status").filter(has_text="Saved: you declined all optional cookies")
+    expect(toast).to_be_visible()
+    assert abs(page.evaluate("window.scrollY") - before) <= 2
+
+
+def test_the_cookie_page_form_shows_what_was_saved(page, site):
+    page.goto(site.url + "/cookies/")
+    page.get_by_role("checkbox", name="Analytics").check()
+    page.get_by_role("button", name="Save my choices").click()
+    expect(page.get_by_role("status").first).to_contain_text("you allowed: analytics")
+    page.get_by_role("button", name="Decline").click()
+    expect(page.locator("[data-consent-current]")).to_contain_text("you declined")
+    expect(page.get_by_role("checkbox", name="Analytics")).not_to_be_checked()  # saving now grants nothing
+    page.get_by_role("button", name="Accept all").click()
+    expect(page.get_by_role("checkbox", name="Marketing")).to_be_checked()
