@@ -5,6 +5,7 @@ import reversion
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseNotAllowed, JsonResponse
@@ -28,6 +29,7 @@ BODY_EXTENSIONS = {
     "Bold": True, "Italic": True, "Link": {"enableTarget": False}, "Heading": {"levels": [2, 3]},
     "BulletList": True, "OrderedList": True, "ListItem": True, "Blockquote": True,
     "HardBreak": True, "History": True,
+    "NoSpellCheck": False,  # the browser's spell checker is on (the library turns it off)
 }  # fmt: skip
 
 
@@ -175,7 +177,8 @@ class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
     object_history_template = "admin/articles/article/object_history.html"
     list_display = ["title", "state", "published_at", "author", "is_featured", "updated_at"]
-    list_filter = [StateFilter, "status", "is_featured", "tags", "author"]
+    # One state filter: "By status" beside it counted scheduled articles as published.
+    list_filter = [StateFilter, "is_featured", "tags", "author"]
     list_select_related = ["author"]
     search_fields = ["title", "standfirst", "slug"]
     date_hierarchy = "published_at"
@@ -200,6 +203,21 @@ class ArticleAdmin(admin.ModelAdmin):
         else:
             label, css = "Published", "published"
         return format_html('<span class="state state-{}">{}</span>', css, label)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Headline, lead and address as Django searches them, and the text through the
+        search vector PostgreSQL keeps (the same index readers' search uses)."""
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            words = SearchQuery(search_term[:200], search_type="websearch", config="english")
+            found = found | queryset.filter(search_vector=words)
+        return found, duplicates
+
+    def get_changeform_initial_data(self, request):
+        """A new article is by the person writing it, where they have a byline."""
+        initial = super().get_changeform_initial_data(request)
+        author = Author.objects.filter(user=request.user).first()
+        return {"author": author.pk, **initial} if author else initial
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).defer("body", "search_vector")
@@ -277,6 +295,13 @@ class ArticleAdmin(admin.ModelAdmin):
             self.message_user(request, "Submitted for review: an Editor will read it next.")
         elif was == Article.Status.REVIEW and obj.status == Article.Status.PUBLISHED:
             ReviewNote.objects.create(article=obj, step=ReviewNote.Step.APPROVED, user=request.user)
+        if obj.status == Article.Status.PUBLISHED and obj.published_at > timezone.now():
+            when = timezone.localtime(obj.published_at)
+            self.message_user(
+                request,
+                f"Scheduled for {when:%-d %B, %H:%M} ({settings.TIME_ZONE}).",
+                messages.INFO,
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

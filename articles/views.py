@@ -1,7 +1,7 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date
@@ -30,7 +30,27 @@ class CacheKeysMixin:
         return add_keys(response, *self.cache_keys(context))
 
 
-class CountOnceMixin:
+class LastPageMixin:
+    """A page number past the end leads to the last page (302), not to "Page not found"."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            page = request.GET.get("page", "")
+            if not page.isdigit() or not hasattr(self, "object_list"):
+                raise
+            paginator = self.get_paginator(self.object_list, self.paginate_by)
+            if int(page) <= paginator.num_pages:
+                raise
+            query = request.GET.copy()
+            query["page"] = str(paginator.num_pages)
+            if paginator.num_pages == 1:
+                del query["page"]
+            return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+
+class CountOnceMixin(LastPageMixin):
     """Lists count their articles once per change (articles/paging.py)."""
 
     count_key = None  # the purge key of the list
@@ -188,7 +208,7 @@ class AuthorView(ArticlesOfView):
 
 
 @method_decorator(rate_limited("search"), name="dispatch")
-class SearchView(CacheKeysMixin, ListView):
+class SearchView(CacheKeysMixin, LastPageMixin, ListView):
     """Full-text search over published articles, best match first, with highlighted snippets."""
 
     paginate_by = PAGE_SIZE

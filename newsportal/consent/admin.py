@@ -202,7 +202,7 @@ CSV_HEADER = [
 @admin.register(ConsentEvent)
 class ConsentEventAdmin(ReadOnlyAdmin):
     list_display = [
-        "created_at", "record", "action", "choices", "policy_version", "language", "gpc",
+        "created_at", "record", "action", "granted", "policy_version", "language", "gpc",
         "client_ip_prefix", "user_agent_family",
     ]  # fmt: skip
     list_filter = [
@@ -250,6 +250,17 @@ class ConsentEventAdmin(ReadOnlyAdmin):
                 (labels.get(row["action"], row["action"]), row["n"]) for row in counts
             ]
         return response
+
+    @admin.display(description="choices")
+    def granted(self, event):
+        """ "analytics: allowed · marketing: declined", not raw JSON."""
+        return (
+            " · ".join(
+                f"{key}: {'allowed' if value else 'declined'}"
+                for key, value in event.choices.items()
+            )
+            or "—"
+        )
 
     @admin.action(description="Export selected events as CSV (for a regulator)")
     def export_csv(self, request, queryset):

@@ -200,6 +200,8 @@ def test_the_cookie_page_form_shows_what_was_saved(page, site):
     expect(page.get_by_role("status").first).to_contain_text("you allowed: analytics")
     page.get_by_role("button", name="Decline").click()
     expect(page.locator("[data-consent-current]")).to_contain_text("you declined")
-    expect(page.get_by_role("checkbox", name="Analytics")).not_to_be_checked()  # saving now grants nothing
+    expect(
+        page.get_by_role("checkbox", name="Analytics")
+    ).not_to_be_checked()  # saving now grants nothing
     page.get_by_role("button", name="Accept all").click()
     expect(page.get_by_role("checkbox", name="Marketing")).to_be_checked()
