@@ -342,7 +342,10 @@ def test_a_share_link_opens_a_draft_until_it_expires_or_is_revoked(staff_client)
     later = timezone.now() + timedelta(hours=25)
     with mock.patch("django.core.signing.time.time", return_value=later.timestamp()):
         assert Client().get(url).status_code == 404
-    staff_client.post(reverse("admin:article-revoke", args=[draft.pk]))
+    revoke = reverse("admin:article-revoke", args=[draft.pk])
+    staff_client.post(revoke)  # not confirmed: nothing revoked
+    assert Client().get(url).status_code == 200
+    staff_client.post(revoke, {"confirm": "yes"})
     assert Client().get(url).status_code == 404
     assert Client().get("/preview/shared/forged-token/").status_code == 404
 

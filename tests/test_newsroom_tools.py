@@ -416,3 +416,12 @@ def test_admin_search_finds_words_in_the_text(staff_client):
     make_article("Other")
     response = staff_client.get(reverse("admin:articles_article_changelist"), {"q": "plateau"})
     assert [a.title for a in response.context["cl"].result_list] == ["Quiet day"]
+
+
+def test_a_drafts_preview_byline_has_no_empty_parts(staff_client):
+    draft = make_article("Draft", status=Article.Status.DRAFT, published_at=None,
+                         author=make_author("Aigerim"))  # fmt: skip
+    html = staff_client.get(reverse("articles:preview", args=[draft.pk])).content.decode()
+    meta = re.search(r'<p class="meta meta-parts">(.*?)</p>', html, re.S).group(1)
+    assert 'datetime=""' not in meta and "·" not in meta
+    assert re.findall(r"<span>(By|\d+ min read)", meta) == ["By", "1 min read"]
