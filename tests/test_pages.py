@@ -1,6 +1,6 @@
 import pytest
 from django.urls import reverse
-from pytest_django.asserts import assertContains, assertTemplateUsed
+from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
 from articles.views import PAGE_SIZE
 from newsportal.errors import server_error
@@ -143,3 +143,12 @@ def test_favicon_ico_points_at_the_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("favicon.svg")
+
+
+def test_no_empty_latest_heading_under_a_lone_lead(client, committed):
+    with committed():
+        make_article("The only story")
+    assertNotContains(client.get("/"), ">Latest</h2>")
+    with committed():
+        make_article("A second story")
+    assertContains(client.get("/"), ">Latest</h2>")

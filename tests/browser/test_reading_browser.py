@@ -68,3 +68,32 @@ def test_search_from_the_header(page, site, pages):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("pipeline")
     expect(page.get_by_role("link", name="A pipeline deal", exact=False)).to_be_visible()
+
+
+# Issue 15, 13: small things a reader notices
+
+
+def test_tap_targets_are_at_least_44_px_on_a_phone(browser, live_server, shipped_policy):
+    story = make_article("Herders return", tags=[make_tag("Steppe")], author=make_author("Dana"))
+    make_article("Another story", tags=[make_tag("Water")])
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for path in ("/", story.get_absolute_url()):
+        page.goto(live_server.url + path)
+        heights = page.eval_on_selector_all(
+            ".tag, .byline, .share a, .site-header nav a",
+            "els => els.map(e => [e.textContent.trim(), e.getBoundingClientRect().height])",
+        )
+        assert heights and all(h >= 44 for _, h in heights), heights
+    context.close()
+
+
+def test_print_shows_the_site_and_the_address_without_topic_pills(
+    page, live_server, shipped_policy
+):
+    story = make_article("Herders return", tags=[make_tag("Steppe")])
+    page.goto(live_server.url + story.get_absolute_url())
+    expect(page.locator(".print-only")).to_be_hidden()
+    page.emulate_media(media="print")
+    expect(page.locator(".print-only")).to_contain_text(story.get_absolute_url())
+    expect(page.locator(".article-footer .tags")).to_be_hidden()
