@@ -8,13 +8,14 @@ from django.contrib import admin, messages
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import JsonResponse
 from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media
@@ -305,12 +306,6 @@ class ArticleAdmin(admin.ModelAdmin):
                 messages.INFO,
             )
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        restored = getattr(form.instance, "restored_tags", None)
-        if restored is not None:
-            form.instance.tags.set(restored)
-
     @admin.action(description="Publish selected articles now", permissions=["publish"])
     def publish(self, request, queryset):
         """Now means now: drafts and scheduled articles go live at this minute, on top of the
@@ -370,27 +365,24 @@ class ArticleAdmin(admin.ModelAdmin):
     # Share links for drafts
 
     def get_urls(self):
-        view = self.admin_site.admin_view
+        def view(func):
+            return self.admin_site.admin_view(func)
+
+        def post(func):
+            return view(require_POST(func))
+
         return [
-            path(
-                "<int:pk>/revisions/<int:version_id>/",
-                view(self.compare_view),
-                name="article-compare",
-            ),
-            path(
-                "<int:pk>/revisions/<int:version_id>/restore/",
-                view(self.restore_view),
-                name="article-restore",
-            ),
-            path("<int:pk>/autosave/", view(self.autosave_view), name="article-autosave"),
-            path("<int:pk>/send-back/", view(self.send_back_view), name="article-send-back"),
-            path("<int:pk>/correct/", view(self.correct_view), name="article-correct"),
-            path("<int:pk>/share/", self.admin_site.admin_view(self.share), name="article-share"),
-            path(
-                "<int:pk>/revoke/", self.admin_site.admin_view(self.revoke), name="article-revoke"
-            ),
+            path("<int:pk>/revisions/<int:version_id>/", view(self.compare_view),
+                 name="article-compare"),
+            path("<int:pk>/revisions/<int:version_id>/restore/", post(self.restore_view),
+                 name="article-restore"),
+            path("<int:pk>/autosave/", post(self.autosave_view), name="article-autosave"),
+            path("<int:pk>/send-back/", post(self.send_back_view), name="article-send-back"),
+            path("<int:pk>/correct/", post(self.correct_view), name="article-correct"),
+            path("<int:pk>/share/", view(self.share), name="article-share"),
+            path("<int:pk>/revoke/", view(self.revoke), name="article-revoke"),
             *super().get_urls(),
-        ]
+        ]  # fmt: skip
 
     # Revisions: the list (on History), compare with now, restore
 
@@ -428,19 +420,17 @@ class ArticleAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
 
     def restore_view(self, request, pk, version_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         article = self.revisable(request, pk)
         if not self.has_change_permission(request, article):
             raise PermissionDenied
         version = self.revision_of(article, version_id)
         saved = when(version)
         with transaction.atomic(), self.revision(request, f"Restored the revision of {saved}."):
-            problems = revisions.restore(version, article)
+            problems, tags = revisions.restore(version, article)
             if not can_publish(request.user):
                 article.status = Article.Status.DRAFT  # Authors restore text, never publish
             article.save()
-            article.tags.set(article.restored_tags)
+            article.tags.set(tags)
         self.log_change(request, article, f"Restored the revision of {saved}.")
         self.message_user(request, f"Restored the revision of {saved}; it is a new revision now.")
         for problem in problems:
@@ -450,8 +440,6 @@ class ArticleAdmin(admin.ModelAdmin):
     # Autosave: a copy of the form as typed, kept per editor, restored on request
 
     def autosave_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         article = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_change_permission(request, article):
             raise PermissionDenied
@@ -486,8 +474,6 @@ class ArticleAdmin(admin.ModelAdmin):
     # Review: an Author submits, an Editor approves (publishes) or sends it back
 
     def send_back_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         if not can_publish(request.user):
             raise PermissionDenied
         article = get_object_or_404(Article.objects.defer("search_vector"), pk=pk)
@@ -511,8 +497,6 @@ class ArticleAdmin(admin.ModelAdmin):
     # Corrections: dated notes readers see on a published article (Editors)
 
     def correct_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         if not self.has_publish_permission(request):
             raise PermissionDenied
         article = get_object_or_404(Article.objects.published().only("pk", "title"), pk=pk)
@@ -544,11 +528,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def revoke(self, request, pk):
         article = get_object_or_404(self.get_queryset(request), pk=pk)
-        if request.method != "POST" or not self.has_change_permission(request, article):
-            pass
-        elif not request.POST.get("confirm"):
+        allowed = request.method == "POST" and self.has_change_permission(request, article)
+        if allowed and not request.POST.get("confirm"):
             messages.warning(request, "Nothing revoked: tick the box to confirm.")
-        else:
+        elif allowed:
             Article.objects.filter(pk=pk).update(share_version=article.share_version + 1)
             messages.success(request, "Every share link of this article has stopped working.")
         return redirect("admin:articles_article_change", pk)

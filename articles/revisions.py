@@ -116,8 +116,9 @@ def compare(version, article) -> dict:
     return {"texts": texts, "others": others}
 
 
-def restore(version, article: Article) -> list[str]:
-    """Put the revision's content back on `article` (not saved); what could not come back."""
+def restore(version, article: Article) -> tuple[list[str], list[Tag]]:
+    """Put the revision's content back on `article` (not saved); what could not come back, and
+    the topics to set once it is saved."""
     values, problems = revision_values(version), []
     for field, _ in TEXT_FIELDS + OTHER_FIELDS:
         if field in ("author_id", "tags", "cover_image") or field not in values:
@@ -140,8 +141,7 @@ def restore(version, article: Article) -> list[str]:
     missing = len(values["tags"]) - len(tags)
     if missing:
         problems.append(f"{missing} topic{'s' * (missing > 1)} deleted since could not come back")
-    article.restored_tags = tags
     if Article.objects.exclude(pk=article.pk).filter(slug=article.slug).exists():
         problems.append(f"the address {article.slug} is taken by another article; kept the current")
         article.slug = Article.objects.values_list("slug", flat=True).get(pk=article.pk)
-    return problems
+    return problems, tags

@@ -18,7 +18,7 @@ from newsportal.consent.models import (
     CookiePolicy,
     freeze_categories,
 )
-from newsportal.consent.policy import load_policy
+from newsportal.consent.policy import current_policy
 
 
 @admin.register(CookiePolicy)
@@ -232,7 +232,7 @@ class ConsentEventAdmin(ReadOnlyAdmin):
         }
         if not form.is_valid():
             return TemplateResponse(request, "admin/consent/dashboard.html", context, status=400)
-        policy = load_policy()
+        policy = current_policy(request)  # the process's snapshot: no query
         categories = [(c.key, c.name) for c in policy.optional_categories]
         summary = dashboard.summarize(
             form.cleaned_data["start"], form.cleaned_data["end"], categories

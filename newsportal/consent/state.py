@@ -92,15 +92,25 @@ def current_decision(request) -> tuple[int, str, frozenset[str]] | None:
     return parsed
 
 
+def sends_gpc(request) -> bool:
+    return request.headers.get("Sec-GPC", "").strip() == "1"
+
+
+def without_decision(policy: PolicySnapshot, request) -> Consent:
+    """No decision of the visitor's: Global Privacy Control counts as a decline of everything
+    optional, without a record."""
+    gpc = sends_gpc(request)
+    return Consent(policy, decided=gpc, gpc=gpc)
+
+
 def read_consent(request) -> Consent:
     policy = current_policy(request)
-    gpc = request.headers.get("Sec-GPC", "").strip() == "1"
     parsed = current_decision(request)
     if parsed is not None and policy.still_holds(parsed[0]):
         _, record_id, granted = parsed
-        return Consent(policy, True, granted & policy.optional_keys, record_id, gpc)
-    # Global Privacy Control counts as a decline of everything optional, without a record.
-    return Consent(policy, decided=gpc, gpc=gpc)
+        granted &= policy.optional_keys
+        return Consent(policy, True, granted, record_id, sends_gpc(request))
+    return without_decision(policy, request)
 
 
 def page_variant(request) -> str | None:
@@ -111,7 +121,7 @@ def page_variant(request) -> str | None:
     headers (deploy/varnish/newsportal.vcl), so both layers share one object per state. A cookie
     that is present but not validly signed is None: its page must not be shared with anyone.
     """
-    gpc = ":gpc" if request.headers.get("Sec-GPC", "").strip() == "1" else ""
+    gpc = ":gpc" if sends_gpc(request) else ""
     if settings.CONSENT_COOKIE_NAME not in request.COOKIES:
         return f"none{gpc}"
     parsed = current_decision(request)

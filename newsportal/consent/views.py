@@ -21,7 +21,9 @@ from newsportal.consent.state import (
     current_decision,
     expire_declined_cookies,
     parse_cookie,
+    sends_gpc,
     set_consent_cookie,
+    without_decision,
 )
 from newsportal.ratelimit import rate_limited
 
@@ -127,10 +129,6 @@ def save_decision(request, policy, data, granted) -> tuple[str, bool]:
     return str(record.public_id), True
 
 
-def sends_gpc(request) -> bool:
-    return request.headers.get("Sec-GPC", "").strip() == "1"
-
-
 def own_record(request):
     """The record named by this browser's signed cookie (of any age), never by a parameter:
     nobody can ask for another visitor's record, or learn whether an id exists."""
@@ -148,7 +146,7 @@ def own_record(request):
 def cookie_page(request):
     """The policy, the visitor's current choice (with its receipt), and the forms to change or
     withdraw it. The page holds the same three choices, so the banner would only repeat them."""
-    record = own_record(request) if settings.CONSENT_COOKIE_NAME in request.COOKIES else None
+    record = own_record(request)
     context = {"hide_consent_banner": True, "record": record}
     response = render(request, "consent/cookie_page.html", context)
     if record is not None:
@@ -214,7 +212,7 @@ def forget(request):
             )  # fmt: skip
         context = {"hide_consent_banner": True, "forgotten": True, "record": record}
     # The page is answered after the cookie is gone: it says so in its footer too.
-    context["consent"] = Consent(policy, decided=sends_gpc(request), gpc=sends_gpc(request))
+    context["consent"] = without_decision(policy, request)
     response = render(request, "consent/forgotten.html", context)
     response.delete_cookie(settings.CONSENT_COOKIE_NAME, samesite="Lax")
     expire_declined_cookies(request, response, Consent(policy, decided=True))
