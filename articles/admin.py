@@ -1,20 +1,25 @@
 import secrets
 from contextlib import contextmanager
+from datetime import timedelta
 
 import reversion
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import JsonResponse
 from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
@@ -22,12 +27,23 @@ from js_asset import Media
 from reversion.models import Version
 
 from articles import revisions
-from articles.models import Article, Author, Autosave, Correction, Redirect, ReviewNote, Tag
+from articles.models import (
+    Article,
+    Author,
+    Autosave,
+    Correction,
+    Redirect,
+    ReviewNote,
+    ShareLink,
+    Tag,
+)
 from articles.share import LIFETIMES, share_url
 
 # What the editor offers: the same elements the sanitizer keeps (articles/html.py).
 BODY_EXTENSIONS = {
-    "Bold": True, "Italic": True, "Link": {"enableTarget": False}, "Heading": {"levels": [2, 3]},
+    "Bold": True, "Italic": True, "Heading": {"levels": [2, 3]},
+    # Not autolink: with it the link mark is inclusive, and text typed after a link joins it.
+    "Link": {"enableTarget": False, "autolink": False},
     "BulletList": True, "OrderedList": True, "ListItem": True, "Blockquote": True,
     "HardBreak": True, "History": True,
     "NoSpellCheck": False,  # the browser's spell checker is on (the library turns it off)
@@ -37,6 +53,7 @@ BODY_EXTENSIONS = {
 # What an autosave keeps of the form (never the file input, the token or the buttons).
 AUTOSAVED = {
     "title", "slug", "standfirst", "body", "cover_alt", "cover_caption", "cover_credit",
+    "cover_focus_x", "cover_focus_y",
     "author", "tags", "status", "published_at_0", "published_at_1", "published_at",
     "is_featured", "seo_description", "opened_version",
 }  # fmt: skip
@@ -52,13 +69,15 @@ def can_publish(user) -> bool:
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "section_position"]
+    list_filter = [("section_position", admin.EmptyFieldListFilter)]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_readonly_fields(self, request, obj=None):
-        # The description is printed on the topic's page under the paper's name: Editors' text.
-        return [] if can_publish(request.user) else ["description"]
+        # The description and the header's sections are printed under the paper's name:
+        # Editors' choice.
+        return [] if can_publish(request.user) else ["description", "section_position"]
 
     def lookup_allowed(self, lookup, value, request=None):
         # `?articles__id__exact=3` would list a draft's topics to anyone with the list.
@@ -87,15 +106,54 @@ class AuthorAdmin(admin.ModelAdmin):
         return [] if can_publish(request.user) else ["user"]
 
 
+class TopicsField(forms.ModelMultipleChoiceField):
+    """Topics chosen from the list, or typed into the box as new ones (the admin's autocomplete,
+    with tags on): a typed name is the existing topic of that name, or a new one, made when the
+    article is saved."""
+
+    def clean(self, value):
+        value = [str(item).strip() for item in value or [] if str(item).strip()]
+        typed = [item for item in value if not item.isdigit()]
+        chosen = list(super().clean([item for item in value if item.isdigit()]))
+        for name in typed:
+            if len(name) > Tag._meta.get_field("name").max_length:
+                raise ValidationError(f"A topic's name has at most 100 characters: {name[:40]}…")
+            existing = Tag.objects.filter(name__iexact=name).first()
+            chosen.append(existing or Tag(name=name))
+        return chosen
+
+
+class TopicsWidget(AutocompleteSelectMultiple):
+    """The admin's topic box, showing typed new topics again after a validation error."""
+
+    def optgroups(self, name, value, attr=None):
+        typed = [item for item in value if item and not str(item).isdigit()]
+        chosen = [item for item in value if str(item).isdigit()]
+        groups = super().optgroups(name, chosen, attr)
+        for index, text in enumerate(typed, start=len(groups)):
+            groups.append((None, [self.create_option(name, text, text, True, index)], index))
+        return groups
+
+
+def new_topic(name: str) -> Tag:
+    """The topic `name` typed in an article's tag box, made now (or found, if a colleague made
+    it meanwhile)."""
+    slug = slugify(name)[:90] or "topic"
+    if Tag.objects.filter(slug=slug).exists():
+        slug = f"{slug}-{secrets.token_hex(3)}"
+    tag, _ = Tag.objects.get_or_create(name=name, defaults={"slug": slug})
+    return tag
+
+
 class ArticleForm(forms.ModelForm):
     body = ProseEditorFormField(extensions=BODY_EXTENSIONS, widget=AdminProseEditorWidget)
 
     class Meta:
         model = Article
         fields = [
-            "title", "slug", "standfirst", "body", "cover_image", "cover_alt", "cover_caption",
-            "cover_credit", "author", "tags", "status", "published_at", "is_featured",
-            "seo_description",
+            "title", "slug", "standfirst", "body", "cover_image", "cover_focus_x", "cover_focus_y",
+            "cover_alt", "cover_caption", "cover_credit", "author", "tags", "status",
+            "published_at", "is_featured", "seo_description",
         ]  # fmt: skip
         widgets = {"seo_description": forms.TextInput(attrs={"maxlength": 160, "size": 80})}
 
@@ -105,6 +163,9 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opened_version"].initial = self.instance.lock_version
+        for name in ("cover_focus_x", "cover_focus_y"):
+            if name in self.fields:
+                self.fields[name].required = False
         if "published_at" in self.fields:
             self.fields["published_at"].help_text = (
                 f"Times are in the newsroom's time zone, {settings.TIME_ZONE}. A time in the "
@@ -112,6 +173,36 @@ class ArticleForm(forms.ModelForm):
             )
         if "seo_description" in self.fields:
             self.fields["seo_description"].help_text += " At most 160 characters."
+
+    def clean_cover_focus_x(self):
+        return self.focus_or_kept("cover_focus_x")
+
+    def clean_cover_focus_y(self):
+        return self.focus_or_kept("cover_focus_y")
+
+    def focus_or_kept(self, name):
+        """A focal point left empty (or not sent, by a script) keeps the one the article has."""
+        value = self.cleaned_data.get(name)
+        return getattr(self.instance, name) if value is None else value
+
+    def full_clean(self):
+        """A file input is empty again whenever a form comes back with errors: say so beside
+        it, naming the picture, rather than let it go unnoticed."""
+        super().full_clean()
+        upload = self.files.get("cover_image") if self.is_bound else None
+        if self._errors and upload is not None and "cover_image" not in self._errors:
+            self.add_error(
+                "cover_image",
+                f"Your picture “{upload.name}” was not saved because of the other errors on "
+                "this page: choose it again before saving.",
+            )
+
+    def _save_m2m(self):
+        if "tags" in self.cleaned_data:
+            self.cleaned_data["tags"] = [
+                tag if tag.pk else new_topic(tag.name) for tag in self.cleaned_data["tags"]
+            ]
+        super()._save_m2m()
 
     def clean(self):
         """Nobody loses work to a colleague: a save from a form opened before someone else
@@ -189,7 +280,20 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "opened_version"]}),
-        ("Cover image", {"fields": ["cover_image", "cover_alt", "cover_caption", "cover_credit"]}),
+        (
+            "Cover image",
+            {
+                "fields": [
+                    "cover_image",
+                    "cover_preview",
+                    "cover_focus_x",
+                    "cover_focus_y",
+                    "cover_alt",
+                    "cover_caption",
+                    "cover_credit",
+                ]
+            },
+        ),
         ("Publishing", {"fields": ["author", "tags", "status", "published_at", "is_featured"]}),
         ("Search engines", {"fields": ["seo_description"], "classes": ["collapse"]}),
     ]
@@ -216,6 +320,17 @@ class ArticleAdmin(admin.ModelAdmin):
             found = found | queryset.filter(search_vector=words)
         return found, duplicates
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "tags" and request.user.has_perm("articles.add_tag"):
+            kwargs["widget"] = TopicsWidget(
+                db_field,
+                self.admin_site,
+                attrs={"data-tags": "true"},  # select2: type to add
+            )
+            kwargs["form_class"] = TopicsField
+            kwargs["help_text"] = "Choose topics, or type a new one and press Enter."
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def get_changeform_initial_data(self, request):
         """A new article is by the person writing it, where they have a byline."""
         initial = super().get_changeform_initial_data(request)
@@ -230,8 +345,38 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return (
-            [] if can_publish(request.user) else ["status", "published_at", "is_featured", "author"]
+            ["cover_preview"]
+            if can_publish(request.user)
+            else ["cover_preview", "status", "published_at", "is_featured", "author"]
         )
+
+    def get_fieldsets(self, request, obj=None):
+        """Someone who may only read the article (an Author, once it is published) sees its
+        text as readers do and its picture, not HTML source and a file name."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        shown = {"body": "body_as_read", "cover_image": "cover_preview", "opened_version": None}
+        return [
+            (name, {**options, "fields": [shown.get(f, f) for f in options["fields"]
+                                          if shown.get(f, f)]})
+            for name, options in fieldsets
+        ]  # fmt: skip
+
+    @admin.display(description="Picture")
+    def cover_preview(self, article):
+        if not article.cover_image:
+            return "No picture yet."
+        return format_html(
+            '<span class="focal-picker"><img src="{}" alt="{}" width="320" data-focal-picker>'
+            '<span class="focal-marker" hidden></span></span>',
+            article.thumbnail_url,
+            article.cover_alt,
+        )
+
+    @admin.display(description="Text")
+    def body_as_read(self, article):
+        return format_html('<div class="body-as-read">{}</div>', mark_safe(article.body))
 
     def get_list_filter(self, request):
         # Authors see their own articles only: filters by other authors or topics would name them.
@@ -520,21 +665,42 @@ class ArticleAdmin(admin.ModelAdmin):
             or hours not in LIFETIMES
             or not self.has_change_permission(request, article)
         ):
-            messages.error(request, "Choose how long the link should work.")
-        else:
-            url = settings.SITE_URL + share_url(article, hours)  # the public address
-            messages.success(request, f"Share link, valid for {LIFETIMES[hours]}: {url}")
-        return redirect("admin:articles_article_change", pk)
+            return self.share_answer(request, article, "Choose how long the link should work.")
+        link = ShareLink.objects.create(
+            article=article, url=settings.SITE_URL + share_url(article, hours),  # public address
+            share_version=article.share_version, created_by=request.user,
+            expires_at=timezone.now() + timedelta(hours=hours),
+        )  # fmt: skip
+        return self.share_answer(
+            request, article, f"Share link made, valid for {LIFETIMES[hours]}: {link.url}", ok=True
+        )
 
     def revoke(self, request, pk):
         article = get_object_or_404(self.get_queryset(request), pk=pk)
         allowed = request.method == "POST" and self.has_change_permission(request, article)
-        if allowed and not request.POST.get("confirm"):
-            messages.warning(request, "Nothing revoked: tick the box to confirm.")
-        elif allowed:
-            Article.objects.filter(pk=pk).update(share_version=article.share_version + 1)
-            messages.success(request, "Every share link of this article has stopped working.")
-        return redirect("admin:articles_article_change", pk)
+        if not allowed:
+            return self.share_answer(request, article, "Nothing revoked.")
+        if not request.POST.get("confirm"):
+            return self.share_answer(request, article, "Nothing revoked: tick the box to confirm.")
+        article.share_version += 1
+        Article.objects.filter(pk=pk).update(share_version=article.share_version)
+        return self.share_answer(
+            request, article, "Every share link of this article has stopped working.", ok=True
+        )
+
+    def share_answer(self, request, article, message, ok=False):
+        """With JavaScript (the panel asks for JSON): the panel again, so the page and its
+        unsaved edits stay. Without: a message, back on the article."""
+        if "application/json" in request.headers.get("Accept", ""):
+            panel = render_to_string(
+                "admin/articles/article/share_links.html",
+                {"original": article, "share_links": ShareLink.working(article),
+                 "share_lifetimes": LIFETIMES, "share_message": message, "share_ok": ok},
+                request=request,
+            )  # fmt: skip
+            return JsonResponse({"ok": ok, "html": panel}, status=200 if ok else 400)
+        self.message_user(request, message, messages.SUCCESS if ok else messages.ERROR)
+        return redirect("admin:articles_article_change", article.pk)
 
     def render_change_form(self, request, context, *args, **kwargs):
         # The rich-text editor loads through an import map, an inline script: give it the
@@ -547,11 +713,12 @@ class ArticleAdmin(admin.ModelAdmin):
             context["corrections"] = article.corrections.all()
             context["correction_form"] = CorrectionForm()
             context["autosave"] = self.autosave_for(request, article)
+            context["share_links"] = ShareLink.working(article)
         context["can_publish"] = can_publish(request.user)
         return super().render_change_form(request, context, *args, **kwargs)
 
     class Media:
-        js = ["js/autosave.js"]
+        js = ["js/autosave.js", "js/focal-point.js", "js/share-links.js"]
         css = {"all": ["css/admin-newsroom.css"]}
 
 

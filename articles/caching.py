@@ -111,7 +111,15 @@ def name_changed(prefix):
     return receiver
 
 
-tag_changed = name_changed("tag")
+def tag_changed(sender, instance, created=False, **kwargs):
+    """A topic renamed or removed: every page naming it. A section added, moved, renamed or
+    removed: every page (their headers list the sections)."""
+    if instance.section_position is not None or instance.loaded_section is not None:
+        purge_on_commit({EVERYTHING})
+    else:
+        name_changed("tag")(sender, instance, created, **kwargs)
+
+
 author_changed = name_changed("author")
 
 

@@ -23,10 +23,10 @@ def card_key(article, heading_level: int, release: float) -> str:
     author = article.author
     shown = (
         article.pk, article.slug, article.title, article.standfirst, article.published_at,
-        article.cover_image.name, article.cover_width, article.cover_height,
+        article.cover_image.name, article.cover_width, article.cover_height, article.focus_class,
         sorted(article.cover_renditions.items()), author and (author.slug, author.name),
         [(tag.slug, tag.name) for tag in article.tags.all()],
-        heading_level, release, settings.TIME_ZONE, settings.MEDIA_URL,
+        heading_level, release, settings.TIME_ZONE, settings.TIME_LABEL, settings.MEDIA_URL,
     )  # fmt: skip
     digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
     return f"card:{digest}"

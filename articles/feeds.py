@@ -1,23 +1,46 @@
+from io import StringIO
 from mimetypes import guess_type
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
 from articles.caching import CARDS, CORRECTIONS, LISTS
-from articles.models import Article, Correction, Tag
+from articles.models import Article, Author, Correction, Tag
 from newsportal.pagecache import add_keys
 
 FEED_SIZE = 30
+
+
+class Styled:
+    """A feed that reads as a page when opened in a browser: an xml-stylesheet instruction names
+    a CSS file (browsers style XML with CSS; XSLT is leaving them). Feed readers ignore it."""
+
+    def write(self, outfile, encoding):
+        buffer = StringIO()
+        super().write(buffer, encoding)
+        declaration, end, rest = buffer.getvalue().partition("?>")
+        style = f'<?xml-stylesheet type="text/css" href="{escape(static("css/feed.css"))}"?>'
+        outfile.write(f"{declaration}{end}\n{style}{rest}")
+
+
+class StyledRss(Styled, Rss201rev2Feed):
+    pass
+
+
+class StyledAtom(Styled, Atom1Feed):
+    pass
 
 
 class LatestArticlesFeed(Feed):
     """RSS 2.0: the newest published articles."""
 
     description_template = None
+    feed_type = StyledRss
 
     def __call__(self, request, *args, **kwargs):
         # Every feed, a tag's too: any change to what lists show purges "lists" (caching.py).
@@ -74,12 +97,22 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = StyledAtom
     url_name = "articles:atom"
     subtitle = LatestArticlesFeed.description
 
 
-class TagFeed(LatestArticlesFeed):
+class OwnerFeed(LatestArticlesFeed):
+    """The newest published articles of one tag or author (what its page lists)."""
+
+    def title(self, owner):
+        return f"{owner.name} · {settings.SITE_NAME}"
+
+    def link(self, owner):
+        return settings.SITE_URL + owner.get_absolute_url()
+
+
+class TagFeed(OwnerFeed):
     """RSS 2.0: the newest published articles with one tag."""
 
     url_name = "articles:tag-rss"
@@ -89,12 +122,6 @@ class TagFeed(LatestArticlesFeed):
         published = Article.tags.through.objects.filter(article__in=Article.objects.published())
         return get_object_or_404(Tag.objects.filter(pk__in=published.values("tag_id")), slug=slug)
 
-    def title(self, tag):
-        return f"{tag.name} · {settings.SITE_NAME}"
-
-    def link(self, tag):
-        return settings.SITE_URL + tag.get_absolute_url()
-
     def description(self, tag):
         return tag.description or f"The latest articles about {tag.name}."
 
@@ -103,13 +130,38 @@ class TagFeed(LatestArticlesFeed):
 
 
 class TagAtomFeed(TagFeed):
-    feed_type = Atom1Feed
+    feed_type = StyledAtom
     url_name = "articles:tag-atom"
     subtitle = TagFeed.description
 
 
+class AuthorFeed(OwnerFeed):
+    """RSS 2.0: the newest published articles of one author."""
+
+    url_name = "articles:author-rss"
+
+    def get_object(self, request, slug):
+        """An author with published articles (no feed names a byline before it is public)."""
+        published = Article.objects.published().values("author_id")
+        return get_object_or_404(Author.objects.filter(pk__in=published), slug=slug)
+
+    def description(self, author):
+        return author.bio or f"The latest articles by {author.name}."
+
+    def items(self, author):
+        return Article.objects.for_listing().filter(author=author)[:FEED_SIZE]
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = StyledAtom
+    url_name = "articles:author-atom"
+    subtitle = AuthorFeed.description
+
+
 class CorrectionsFeed(Feed):
     """RSS 2.0: the newest corrections, clarifications and updates, each linking its article."""
+
+    feed_type = StyledRss
 
     def __call__(self, request, *args, **kwargs):
         return add_keys(super().__call__(request, *args, **kwargs), CORRECTIONS, LISTS)

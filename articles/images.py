@@ -64,10 +64,10 @@ def validate_image(upload) -> None:
         upload.seek(0)
 
 
-def clean_copy(upload) -> tuple[ContentFile, str, Image.Image]:
+def clean_copy(upload, max_width=None) -> tuple[ContentFile, str, Image.Image]:
     """The image turned upright, in its own format, without EXIF (GPS, camera) or comments; with
-    its colour profile, so wide-gamut photos keep their colours. Also the upright image itself,
-    for the renditions."""
+    its colour profile, so wide-gamut photos keep their colours (and at most `max_width` wide).
+    Also the upright image itself, for the renditions."""
     upload.seek(0)
     with Image.open(upload) as original:
         kind = original.format
@@ -75,6 +75,8 @@ def clean_copy(upload) -> tuple[ContentFile, str, Image.Image]:
         if kind == "JPEG" and image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         image.load()
+    if max_width and image.width > max_width:
+        image = image.resize((max_width, max(1, round(image.height * max_width / image.width))))
     profile = image.info.get("icc_profile")
     image.info = {}  # Pillow would copy a JPEG comment (and more) from here
     out = BytesIO()

@@ -7,7 +7,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import models
+from django.core.validators import MaxValueValidator
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -26,6 +27,7 @@ SLUG_PLACEHOLDER = "__slug__"
 WORDS_PER_MINUTE = 230
 TAGS = re.compile(r"<[^>]*>")
 UPDATE_GRACE = timedelta(minutes=1)
+PHOTO_WIDTH = 400
 
 
 @functools.cache
@@ -48,6 +50,16 @@ class Tag(models.Model):
         max_length=100, unique=True, help_text="Used in the URL, e.g. central-asia"
     )
     description = models.TextField(blank=True, help_text="Shown at the top of the tag's page.")
+    section_position = models.PositiveSmallIntegerField(
+        "place in the header",
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="A section of the site: shown in every page's header, in this order "
+        "(1 first). Empty: a topic only.",
+    )
+
+    loaded_section = None  # its place in the header as loaded (a change purges every page)
 
     class Meta:
         ordering = ["name"]
@@ -55,14 +67,41 @@ class Tag(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.loaded_section = self.section_position  # the purge (on post_save) has seen both
+
     def get_absolute_url(self):
         return slug_url("articles:tag", self.slug)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        tag = super().from_db(db, field_names, values, **kwargs)
+        if "section_position" in field_names:
+            tag.loaded_section = tag.section_position
+        return tag
+
+    @classmethod
+    def sections(cls) -> list[tuple[str, str]]:
+        """(name, address) of the header's sections, in order."""
+        found = cls.objects.filter(section_position__isnull=False).order_by("section_position")
+        return [(tag.name, tag.get_absolute_url()) for tag in found.only("name", "slug")]
 
 
 class Author(models.Model):
     name = models.CharField(max_length=200, help_text="As printed in the byline.")
     slug = models.SlugField(max_length=200, unique=True)
+    role = models.CharField(
+        max_length=120, blank=True, help_text="e.g. Central Asia correspondent, Almaty"
+    )
     bio = models.TextField(blank=True, help_text="One or two sentences for the author's page.")
+    photo = models.ImageField(
+        upload_to="authors/",
+        blank=True,
+        validators=[validate_image],
+        help_text="A portrait for the author's page: JPEG, PNG or WebP. Location and camera data "
+        "are removed; it is made 400 pixels wide at most.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -77,6 +116,12 @@ class Author(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.photo and not self.photo._committed:  # a new upload: cleaned and made small
+            content, extension, _ = clean_copy(self.photo.file, max_width=PHOTO_WIDTH)
+            self.photo.save(stored_name(self.slug, extension), content, save=False)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return slug_url("articles:author", self.slug)
@@ -164,6 +209,16 @@ class Article(models.Model):
     cover_credit = models.CharField(
         "credit", max_length=150, blank=True, help_text="e.g. Photo: Aigerim Sadykova / Reuters"
     )
+    # Where crops centre (lead and card pictures are cut to 16:9): percent from the left and
+    # from the top of the picture.
+    cover_focus_x = models.PositiveSmallIntegerField(
+        "focal point, across", default=50, validators=[MaxValueValidator(100)],
+        help_text="Crops keep this point: 0 is the left edge, 100 the right (percent).",
+    )  # fmt: skip
+    cover_focus_y = models.PositiveSmallIntegerField(
+        "focal point, down", default=50, validators=[MaxValueValidator(100)],
+        help_text="0 is the top edge, 100 the bottom. Click the picture to set both.",
+    )  # fmt: skip
     # Set by save() from the cleaned copy. Not ImageField's width_field/height_field: those
     # re-open the stored file whenever a form assigns the field, on every save of the article.
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -199,7 +254,7 @@ class Article(models.Model):
     # What list pages, feeds and sitemaps show: a change to one of these purges them.
     LISTING_FIELDS = (
         "status", "published_at", "is_featured", "author_id", "slug", "title", "standfirst",
-        "cover_image", "cover_alt",
+        "cover_image", "cover_alt", "cover_focus_x", "cover_focus_y",
     )  # fmt: skip
 
     class Meta:
@@ -333,6 +388,12 @@ class Article(models.Model):
     @property
     def thumbnail_url(self) -> str:
         return self._rendition_url(min)
+
+    @property
+    def focus_class(self) -> str:
+        """Where crops of the cover centre, as CSS classes in steps of 10 % (site.css): the
+        site's policy allows no inline styles."""
+        return f"fx-{round(self.cover_focus_x, -1)} fy-{round(self.cover_focus_y, -1)}"
 
     @property
     def description(self) -> str:
@@ -495,3 +556,71 @@ class Redirect(models.Model):
         while (found := cls.objects.filter(old_path=path).first()) and hops < cls.MAX_HOPS:
             path, hops = found.new_path, hops + 1
         return path if hops else None
+
+
+class ReadCount(models.Model):
+    """How many times an article was read on a day: a counter, never a person. No cookie, no
+    address, no identifier is kept (first-party audience counting that needs no consent).
+    Counted by a beacon from the page (static/js/site.js), so cached pages count too."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="read_counts")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "article"], name="one_read_count_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} on {self.day}: {self.count}"
+
+    @classmethod
+    def add_one(cls, article_id: int) -> None:
+        """One more read today, in one statement (no lost update between app servers)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {cls._meta.db_table} (article_id, day, count) VALUES (%s, %s, 1) "
+                "ON CONFLICT (day, article_id) DO UPDATE SET count = "
+                f"{cls._meta.db_table}.count + 1",
+                [article_id, timezone.localdate()],
+            )
+
+    @classmethod
+    def most_read(cls, days: int = 2, limit: int = 5):
+        """The published articles read most over the last `days` days, most first (one query)."""
+        since = timezone.localdate() - timedelta(days=days - 1)
+        return (
+            Article.objects.published()
+            .filter(read_counts__day__gte=since)
+            .annotate(reads=models.Sum("read_counts__count"))
+            .order_by("-reads", "-published_at", "-id")
+            .only("title", "slug", "published_at")[:limit]
+        )
+
+
+class ShareLink(models.Model):
+    """A link made to show a draft to someone without an account, kept so the article lists
+    its working links with their expiry (the token itself is signed: articles/share.py)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="share_links")
+    url = models.CharField(max_length=500)
+    share_version = models.PositiveIntegerField()
+    expires_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Share link of {self.article_id}, until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def working(cls, article):
+        """The links of `article` that still open it: not expired, not revoked."""
+        return cls.objects.filter(
+            article=article, share_version=article.share_version, expires_at__gt=timezone.now()
+        ).select_related("created_by")

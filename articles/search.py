@@ -10,7 +10,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
     TrigramWordSimilarity,
 )
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Left
 
 from articles.models import Article, Tag
@@ -73,24 +73,26 @@ def safe_snippet(snippet: str) -> str:
     return nh3.clean(snippet, tags={"mark"}, attributes={})
 
 
-def suggestions(text: str) -> dict:
-    """ "Did you mean": tags and headlines that look like a query that found nothing (pg_trgm)."""
-    tags = (
-        Tag.objects.filter(
-            pk__in=Article.tags.through.objects.filter(
-                article__in=Article.objects.published()
-            ).values("tag_id")
-        )  # public topics only
+def topics(text: str) -> list:
+    """Public topics whose name contains the query or looks like it (pg_trgm): shown beside the
+    results, and as "did you mean" when nothing matched. Each leads to its page, which has
+    articles: never to another search that may find nothing."""
+    public = Article.tags.through.objects.filter(article__in=Article.objects.published())
+    return list(
+        Tag.objects.filter(pk__in=public.values("tag_id"))
         .annotate(similarity=TrigramSimilarity("name", text))
-        .filter(similarity__gt=TAG_SIMILARITY)
-        .order_by("-similarity")
-        .values_list("name", flat=True)[:SUGGESTIONS]
+        .filter(Q(similarity__gt=TAG_SIMILARITY) | Q(name__icontains=text))
+        .order_by("-similarity", "name")
+        .only("name", "slug")[:SUGGESTIONS]
     )
-    articles = (
+
+
+def suggestions(text: str) -> list:
+    """ "Did you mean": headlines that look like a query that found nothing (pg_trgm)."""
+    return list(
         Article.objects.published()
         .filter(title__trigram_word_similar=text)
         .annotate(similarity=TrigramWordSimilarity(text, "title"))
         .order_by("-similarity")
         .only("title", "slug")[:SUGGESTIONS]
     )
-    return {"tags": list(tags), "articles": list(articles)}

@@ -6,6 +6,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.FrontPageView.as_view(), name="home"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article"),
+    path("read/<int:pk>/", views.count_read, name="count-read"),
     path("preview/<int:pk>/", views.preview, name="preview"),
     path("preview/shared/<str:token>/", views.shared_preview, name="shared-preview"),
     path("tags/", views.TagIndexView.as_view(), name="tags"),
@@ -18,4 +19,6 @@ urlpatterns = [
     path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="atom"),
     path("tags/<slug:slug>/rss/", feeds.TagFeed(), name="tag-rss"),
     path("tags/<slug:slug>/atom/", feeds.TagAtomFeed(), name="tag-atom"),
+    path("authors/<slug:slug>/rss/", feeds.AuthorFeed(), name="author-rss"),
+    path("authors/<slug:slug>/atom/", feeds.AuthorAtomFeed(), name="author-atom"),
 ]

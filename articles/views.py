@@ -1,17 +1,21 @@
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.db.models.functions import Lower
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from articles.caching import CARDS, CORRECTIONS, LISTS, article_page_keys, author_key, tag_key
 from articles.cards import render_cards
-from articles.models import Article, ArticleAddress, Author, Correction, Tag
+from articles.models import Article, ArticleAddress, Author, Correction, ReadCount, Tag
 from articles.paging import ListPaginator
-from articles.search import add_snippets, clean_query, search, suggestions
+from articles.search import add_snippets, clean_query, search, suggestions, topics
 from articles.share import read_token
 from newsportal.pagecache import add_keys
 from newsportal.ratelimit import rate_limited
@@ -64,27 +68,47 @@ class CountOnceMixin(LastPageMixin):
         return self.count_key
 
 
+MOST_READ_KEY = "articles:most-read"
+MOST_READ_SECONDS = 300
+
+
+def most_read() -> list:
+    """The most read list, counted again at most every five minutes (the front page shows it)."""
+    found = cache.get(MOST_READ_KEY)
+    if found is None:
+        found = [(a.title, a.get_absolute_url()) for a in ReadCount.most_read()]
+        cache.set(MOST_READ_KEY, found, MOST_READ_SECONDS)
+    return found
+
+
 class FrontPageView(CacheKeysMixin, CountOnceMixin, ListView):
-    """A lead story (the newest featured article, else the newest), then the latest articles."""
+    """The top stories (featured first, then the newest): a lead and three beside it; then the
+    latest articles, and the most read."""
 
     paginate_by = PAGE_SIZE
     context_object_name = "articles"
     template_name = "articles/front_page.html"
     count_key = LISTS
+    TOP = 4
 
     def get_queryset(self):
         # Built per request: published() compares with the current time.
-        self.lead = (
-            Article.objects.for_listing().order_by("-is_featured", "-published_at", "-id").first()
+        self.top = list(
+            Article.objects.for_listing().order_by("-is_featured", "-published_at", "-id")[
+                : self.TOP
+            ]
         )
-        articles = Article.objects.for_listing()
-        return articles.exclude(pk=self.lead.pk) if self.lead else articles
+        return Article.objects.for_listing().exclude(pk__in=[a.pk for a in self.top])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        lead = self.lead if context["page_obj"].number == 1 else None
+        first = context["page_obj"].number == 1
+        lead, *secondary = self.top if first and self.top else [None]
         cards = render_cards(context["articles"], heading_level=3, request=self.request)
-        return {**context, "lead": lead, "cards": cards}
+        return {
+            **context, "lead": lead, "secondary": secondary, "cards": cards,
+            "most_read": most_read() if first else [],
+        }  # fmt: skip
 
     def cache_keys(self, context):
         return [LISTS, CARDS]
@@ -156,7 +180,7 @@ class TagIndexView(CacheKeysMixin, ListView):
         return (
             Tag.objects.annotate(article_count=Count("articles", filter=published))
             .filter(article_count__gt=0)
-            .order_by("name")
+            .order_by(Lower("name"), "name")  # "aviation" among the A's
         )
 
     def cache_keys(self, context):
@@ -221,6 +245,8 @@ class SearchView(CacheKeysMixin, LastPageMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.query, **kwargs)
+        if self.query:
+            context["topics"] = topics(self.query)
         if context["articles"]:
             add_snippets(context["articles"], self.query)
         elif self.query:
@@ -265,3 +291,17 @@ def shared_preview(request, token):
         Article.objects.select_related("author"), pk=pk, share_version=version
     )
     return render_preview(request, article)
+
+
+@csrf_exempt  # a counter, sent without cookies: nothing to forge
+@require_POST
+@rate_limited("reads")
+def count_read(request, pk):
+    """The page's beacon: one more read of a published article today (204). Nothing about the
+    reader is kept."""
+    if not Article.objects.published().filter(pk=pk).exists():
+        raise Http404("No published article to count.")
+    ReadCount.add_one(pk)
+    response = HttpResponse(status=204)
+    patch_cache_control(response, no_store=True)
+    return response

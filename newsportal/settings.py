@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "newsportal.context_processors.site",
                 "newsportal.consent.context_processors.consent",
+                "articles.context_processors.sections",
             ],
         },
     },
@@ -212,7 +213,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+# The newsroom's time zone: readers see times in it, with its name (the demo newsroom is in
+# Kazakhstan). TIME_LABEL names it for readers; by default the city of TIME_ZONE ("Almaty time").
+TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Almaty")
+TIME_LABEL = os.environ.get("TIME_LABEL") or (
+    "UTC" if TIME_ZONE == "UTC" else TIME_ZONE.rsplit("/", 1)[-1].replace("_", " ") + " time"
+)
 USE_I18N = True
 USE_TZ = True
 
@@ -273,6 +279,8 @@ RATE_LIMITS = {
     "consent": int(os.environ.get("RATE_LIMIT_CONSENT", "30")),
     "search": int(os.environ.get("RATE_LIMIT_SEARCH", "60")),
     "login": int(os.environ.get("RATE_LIMIT_LOGIN", "30")),
+    # Read counts (the "most read" list): one per article a reader opens.
+    "reads": int(os.environ.get("RATE_LIMIT_READS", "60")),
     # Pages rendered afresh for one reader (cache misses and uncacheable queries): a reader
     # never comes near it; a script walking random addresses does.
     "render": int(os.environ.get("RATE_LIMIT_RENDER", "300")),

@@ -3,6 +3,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 
 from articles.caching import seconds_until_next_publication
+from articles.context_processors import current_sections
+from articles.views import most_read
 from newsportal.consent.defaults import create_default_policy
 from newsportal.consent.models import Cookie, CookieCategory, CookiePolicy
 from newsportal.consent.policy import current_policy
@@ -48,8 +50,11 @@ def empty_cache():
 
 @pytest.fixture
 def warm_caches(db):
-    """What a running site computes once and keeps: the cookie policy and the next publication."""
+    """What a running site computes once and keeps: the cookie policy, the next publication,
+    the header's sections and the most read list."""
     seconds_until_next_publication()
+    current_sections()
+    most_read()
     return current_policy()
 
 

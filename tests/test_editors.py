@@ -58,7 +58,7 @@ def test_an_uploaded_image_is_cleaned_and_cut_into_renditions(staff_client):
     assertContains(page, '<meta property="og:image"')
     feed = Client().get("/feeds/rss/").content.decode()
     assert 'url="http://127.0.0.1:8000/media/renditions/' in feed.split("<enclosure")[1]
-    assertContains(Client().get("/"), 'class="lead-image"')
+    assertContains(Client().get("/"), 'class="lead-image')
 
 
 @pytest.mark.parametrize(

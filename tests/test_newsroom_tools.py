@@ -293,7 +293,9 @@ def test_corrections_of_unpublished_articles_are_not_shown_or_added(staff_client
     assertNotContains(client.get("/corrections/"), "Visible")
 
 
-def test_the_corrections_page_keeps_its_query_budget(client, django_assert_max_num_queries):
+def test_the_corrections_page_keeps_its_query_budget(
+    client, warm_caches, django_assert_max_num_queries
+):
     for n in range(25):
         Correction.objects.create(article=make_article(f"Story {n}"), text=f"Note {n}")
     with django_assert_max_num_queries(5):  # the list, its articles, count, consent, schedule

@@ -21,11 +21,16 @@ def busy_tag_and_author():
 def test_front_page_leads_with_the_newest_then_lists_the_rest_newest_first(
     client, busy_tag_and_author
 ):
-    newest, second = busy_tag_and_author["articles"][:2]
+    newest, *beside = busy_tag_and_author["articles"][:4]
+    fifth = busy_tag_and_author["articles"][4]
     response = client.get(reverse("articles:home"))
     assert response.context["lead"] == newest
-    assert response.context["articles"][0] == second
-    assert newest not in response.context["articles"]
+    # Issue 15.10: a hierarchy, a lead and three stories beside it, then the latest.
+    assert response.context["secondary"] == beside
+    assert response.context["articles"][0] == fifth
+    assert not {newest, *beside} & set(response.context["articles"])
+    assertContains(response, '<section class="top-stories" aria-label="Top stories">')
+    assertContains(response, '<h3 class="secondary-title">', count=3)
     assertContains(response, newest.title)
     assertContains(response, "Aigerim Sadykova")
     assertContains(response, 'href="/tags/', count=None)
@@ -38,12 +43,13 @@ def test_the_newest_featured_article_leads_even_when_older(client, busy_tag_and_
     featured.save()
     response = client.get(reverse("articles:home"))
     assert response.context["lead"] == featured
-    assert response.context["articles"][0] == busy_tag_and_author["articles"][0]
+    assert response.context["secondary"][0] == busy_tag_and_author["articles"][0]
 
 
 def test_front_page_second_page_holds_the_rest_without_the_lead(client, busy_tag_and_author):
     response = client.get(reverse("articles:home"), {"page": 2})
-    assert len(response.context["articles"]) == 4  # 25 articles: a lead, 20, then 4
+    # 25 articles: four top stories and 20 on the first page, then 1
+    assert len(response.context["articles"]) == 1
     assert response.context["lead"] is None
     assertContains(response, 'rel="prev"')
 
@@ -75,7 +81,8 @@ def test_author_page_lists_their_articles(client, busy_tag_and_author):
 @pytest.mark.parametrize(
     ("name", "budget"),
     # home: the lead and the list each prefetch their tags (one query more, measured as no slower).
-    [("home", 5), ("article", 4), ("tag", 4), ("author", 4), ("search", 4)],
+    # search: one more for the topics named like the query (issue 15.9).
+    [("home", 5), ("article", 4), ("tag", 4), ("author", 4), ("search", 5)],
 )
 def test_pages_keep_their_query_budget(
     client, busy_tag_and_author, warm_caches, django_assert_max_num_queries, name, budget
@@ -150,5 +157,6 @@ def test_no_empty_latest_heading_under_a_lone_lead(client, committed):
         make_article("The only story")
     assertNotContains(client.get("/"), ">Latest</h2>")
     with committed():
-        make_article("A second story")
-    assertContains(client.get("/"), ">Latest</h2>")
+        for n in range(4):
+            make_article(f"Story {n}")
+    assertContains(client.get("/"), ">Latest</h2>")  # a lead, three beside it, one more

@@ -72,7 +72,10 @@ def test_related_articles_share_a_tag_newest_first_and_are_published(client, ene
 def test_share_links_load_no_third_party_script(client, energy_desk):
     html = client.get(energy_desk["story"].get_absolute_url()).content.decode()
     assert "facebook.com/sharer" in html and "mailto:" in html
-    assert re.findall(r'<script src="([^"]+)"', html) == ["/static/js/consent.js"]
+    assert re.findall(r'<script src="([^"]+)"', html) == [
+        "/static/js/consent.js",
+        "/static/js/site.js",
+    ]
 
 
 def test_article_page_carries_news_article_json_ld(client, energy_desk):

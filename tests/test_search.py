@@ -107,21 +107,46 @@ def test_empty_search_shows_the_form_only(client):
 
 
 def test_a_misspelt_query_gets_did_you_mean_suggestions(client):
-    make_article("Uzbekistan and Kazakhstan sign a treaty", tags=[make_tag("Uzbekistan")])
+    tag = make_tag("Uzbekistan")
+    make_article("Uzbekistan and Kazakhstan sign a treaty", tags=[tag])
     response = client.get("/search/", {"q": "Uzbekstan"})
     assert list(response.context["articles"]) == []
-    assert response.context["suggestions"]["tags"] == ["Uzbekistan"]
-    assert [a.title for a in response.context["suggestions"]["articles"]] == [
+    assert [tag.name for tag in response.context["topics"]] == ["Uzbekistan"]
+    assert [a.title for a in response.context["suggestions"]] == [
         "Uzbekistan and Kazakhstan sign a treaty"
     ]
     assertContains(response, "Did you mean:")
-    assertContains(response, 'href="?q=Uzbekistan"')
+    # The topic leads to its page (which has articles), never to a search that may find none.
+    assertContains(response, f'href="{tag.get_absolute_url()}">the topic Uzbekistan</a>')
+    assertNotContains(response, 'href="?q=')
+
+
+def test_a_misspelt_topic_never_suggests_a_search_that_finds_nothing(client):
+    """Issue 15.9: "Diplomcy" suggested "Diplomacy", whose search found nothing (the word is
+    only the topic's name), and which then suggested itself again."""
+    tag = make_tag("Diplomacy")
+    make_article("Ministers meet in Tashkent", tags=[tag])
+    response = client.get("/search/", {"q": "Diplomcy"})
+    assertContains(response, f'href="{tag.get_absolute_url()}">the topic Diplomacy</a>')
+    topic_page = client.get(tag.get_absolute_url())
+    assertContains(topic_page, "Ministers meet in Tashkent")
+
+
+def test_search_shows_the_topics_named_like_the_query_beside_the_results(client):
+    tag = make_tag("Diplomacy")
+    make_article("Diplomacy in the steppe", tags=[tag])
+    make_article("Harvest", tags=[make_tag("Agriculture")])
+    response = client.get("/search/", {"q": "diplomacy"})
+    assert [a.title for a in response.context["articles"]] == ["Diplomacy in the steppe"]
+    topics = f'<p class="search-topics">Topics: <a class="tag" href="{tag.get_absolute_url()}">'
+    assertContains(response, topics)
+    assertNotContains(response, "Agriculture")
 
 
 def test_no_suggestions_for_queries_with_results_or_nothing_alike(client):
     make_article("Railway")
     assert "suggestions" not in client.get("/search/", {"q": "railway"}).context
-    assert client.get("/search/", {"q": "zzzqqq"}).context["suggestions"] == {
-        "tags": [],
-        "articles": [],
-    }
+    nothing = client.get("/search/", {"q": "zzzqqq"})
+    assert nothing.context["suggestions"] == []
+    assert nothing.context["topics"] == []
+    assertNotContains(nothing, "Did you mean")

@@ -1,9 +1,12 @@
 import json
 
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 
 from articles.search import safe_snippet
 
@@ -55,3 +58,19 @@ def news_article_ld(context, article):
         ]  # fmt: skip
     payload = json.dumps(data, cls=DjangoJSONEncoder).translate(JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+@register.simple_tag
+def when(value, fmt="j F Y, H:i", ago=False):
+    """A time as readers read it: in the newsroom's time zone, with its name, in a <time> that
+    keeps the exact value. `ago`: lists say "2 h ago" within the last day (static/js/site.js
+    writes it at reading time: cached cards would make a server-written one wrong)."""
+    if not value:
+        return ""
+    return format_html(
+        '<time datetime="{}"{}>{} {}</time>',
+        iso(value),
+        mark_safe(" data-ago") if ago else "",
+        date_format(localtime(value), fmt),
+        settings.TIME_LABEL,
+    )

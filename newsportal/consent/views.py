@@ -28,6 +28,7 @@ from newsportal.consent.state import (
 from newsportal.ratelimit import rate_limited
 
 logger = logging.getLogger(__name__)
+CHOICE = "consent-choice"  # the footer's line that says what the visitor chose (base.html)
 
 
 def wants_json(request) -> bool:
@@ -79,8 +80,11 @@ def decide(request):
             }
         )
     else:
-        # 303 See Other: the browser follows with a GET, so a reload never posts twice.
-        response = HttpResponseRedirect(safe_next(request, form.cleaned_data["next"]), status=303)
+        # 303 See Other: the browser follows with a GET, so a reload never posts twice. Without
+        # JavaScript, the page opens at the footer's line saying what was chosen (#consent-choice),
+        # not at its top: the reader was at the banner, at the end of the page.
+        back = safe_next(request, form.cleaned_data["next"])
+        response = HttpResponseRedirect(back if "#" in back else f"{back}#{CHOICE}", status=303)
     if changed:
         set_consent_cookie(response, consent)
     expire_declined_cookies(request, response, consent)

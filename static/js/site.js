@@ -1,0 +1,25 @@
+// Small enhancements of the reader's pages; every page works without them.
+(() => {
+  "use strict";
+  // Lists say how long ago an article appeared, within the last day ("2 h ago"); the <time>
+  // keeps the exact time, which stays visible as its title. Written here, at reading time,
+  // because the server's pages and cards are cached.
+  const DAY = 24 * 3600 * 1000;
+  const ago = (ms) => {
+    const minutes = Math.floor(ms / 60000);
+    if (minutes < 1) return "just now";
+    if (minutes < 60) return `${minutes} min ago`;
+    return `${Math.floor(minutes / 60)} h ago`;
+  };
+  for (const time of document.querySelectorAll("time[data-ago]")) {
+    const age = Date.now() - Date.parse(time.getAttribute("datetime"));
+    if (!(age >= 0 && age < DAY)) continue;
+    time.title = time.textContent;
+    time.textContent = ago(age);
+  }
+
+  // One more read of this article for the "most read" list: a counter, sent without cookies
+  // (a beacon from the page, so readers served from a cache count too).
+  const read = document.querySelector("[data-read]");
+  if (read && navigator.sendBeacon) navigator.sendBeacon(read.dataset.read);
+})();
