@@ -18,7 +18,11 @@ FEED_SIZE = 30
 
 class Styled:
     """A feed that reads as a page when opened in a browser: an xml-stylesheet instruction names
-    a CSS file (browsers style XML with CSS; XSLT is leaving them). Feed readers ignore it."""
+    a CSS file (browsers style XML with CSS; XSLT is leaving them). Feed readers ignore it.
+    Served as application/xml, which feed readers accept and browsers render (they show
+    application/rss+xml as plain text); pages still announce it as RSS or Atom."""
+
+    content_type = "application/xml; charset=utf-8"
 
     def write(self, outfile, encoding):
         buffer = StringIO()
