@@ -118,3 +118,26 @@ def test_a_feed_opened_in_a_browser_reads_as_a_page(page, site, front):
     headline = page.get_by_text("Story number 0", exact=True)
     expect(headline).to_be_visible()
     assert headline.evaluate("e => getComputedStyle(e).fontWeight") == "700"
+
+
+def test_text_typed_after_a_link_does_not_join_it(page, site, django_user_model):
+    """Issue 15.3: with the library's autolink on, the link mark was inclusive."""
+    article = make_article(body='<p>See <a href="https://example.org/">the report</a></p>')
+    django_user_model.objects.create_superuser("chief", "c@example.com", "pass-Word-42")
+    page.goto(site.url + "/admin/login/")
+    page.fill("#id_username", "chief")
+    page.fill("#id_password", "pass-Word-42")
+    page.click("input[type=submit]")
+    page.goto(site.url + f"/admin/articles/article/{article.pk}/change/")
+    editor = page.locator(".tiptap.ProseMirror[contenteditable=true]")
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" today.")
+    # The heading menu's caret is drawn, not a glyph a font may lack.
+    caret = page.locator(".prose-menubar__selected").first
+    assert caret.evaluate("e => getComputedStyle(e, '::after').content") == '""'
+    page.get_by_role("button", name="Save and continue editing").click()
+    article.refresh_from_db()
+    assert '<a href="https://example.org/" rel="noopener noreferrer">the report</a> today.' in (
+        article.body
+    )
