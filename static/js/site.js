@@ -14,8 +14,14 @@
   for (const time of document.querySelectorAll("time[data-ago]")) {
     const age = Date.now() - Date.parse(time.getAttribute("datetime"));
     if (!(age >= 0 && age < DAY)) continue;
-    time.title = time.textContent;
+    // Never at the cost of moving the page: where the shorter text would change the height of
+    // its line (a wrapped byline on a narrow phone), the exact time stays.
+    const line = time.parentElement;
+    const height = line.getBoundingClientRect().height;
+    const exact = time.textContent;
     time.textContent = ago(age);
+    if (line.getBoundingClientRect().height !== height) time.textContent = exact;
+    else time.title = exact;
   }
 
   // One more read of this article for the "most read" list: a counter, sent without cookies
