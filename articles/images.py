@@ -1,5 +1,9 @@
 """Cover images: validated with Pillow, cleaned (orientation applied, metadata dropped) and cut
-into WebP renditions for `srcset`, once, when an image is uploaded."""
+into WebP renditions for `srcset`, once, when an image is uploaded.
+
+Photos arrive as cameras and phones make them: a JPEG with a multi-picture segment (MPO, the
+first picture is the photo), HEIC/HEIF from iPhones (pillow-heif) and AVIF are accepted and
+stored as JPEG, which every browser, feed reader and link preview shows."""
 
 import secrets
 from io import BytesIO
@@ -10,8 +14,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
+
+register_heif_opener()
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# Accepted and stored as another format: {what arrives: what is stored}.
+CONVERTED_FORMATS = {"MPO": "JPEG", "HEIF": "JPEG", "AVIF": "JPEG"}
+ACCEPTED = "JPEG (also from cameras and phones: MPO, HEIC), PNG, WebP or AVIF"
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # 40 megapixels: more is a mistake or a decompression bomb
 MAX_ASPECT_RATIO = 10  # a banner 10 times as wide as tall still works; a 2000x2 strip does not
@@ -34,9 +44,9 @@ def validate_image(upload) -> None:
     upload.seek(0)
     try:
         with Image.open(upload) as image:
-            if image.format not in ALLOWED_FORMATS:
+            if image.format not in ALLOWED_FORMATS and image.format not in CONVERTED_FORMATS:
                 raise ValidationError(
-                    f"{image.format or 'This'} files are not accepted: use JPEG, PNG or WebP.",
+                    f"{image.format or 'This'} files are not accepted: use {ACCEPTED}.",
                     code="format",
                 )
             long_side, short_side = max(image.size), max(1, min(image.size))
@@ -70,8 +80,8 @@ def clean_copy(upload, max_width=None) -> tuple[ContentFile, str, Image.Image]:
     Also the upright image itself, for the renditions."""
     upload.seek(0)
     with Image.open(upload) as original:
-        kind = original.format
-        image = ImageOps.exif_transpose(original)
+        kind = CONVERTED_FORMATS.get(original.format, original.format)
+        image = ImageOps.exif_transpose(original)  # of the first picture, in an MPO
         if kind == "JPEG" and image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         image.load()
@@ -84,6 +94,8 @@ def clean_copy(upload, max_width=None) -> tuple[ContentFile, str, Image.Image]:
     if profile:
         options["icc_profile"] = profile
     image.save(out, kind, **options)  # no exif= argument: metadata is not written
+    if profile:
+        image.info["icc_profile"] = profile  # for the renditions
     return ContentFile(out.getvalue()), ALLOWED_FORMATS[kind], image
 
 
@@ -102,7 +114,9 @@ def make_renditions(image: Image.Image, name: str) -> dict[str, str]:
             break
         height = max(1, round(image.height * width / image.width))
         out = BytesIO()
-        image.resize((width, height), Image.Resampling.LANCZOS).save(out, "WEBP", quality=80)
+        resized = image.resize((width, height), Image.Resampling.LANCZOS)
+        # With the colour profile: a wide-gamut (Display P3) photo keeps its colours.
+        resized.save(out, "WEBP", quality=80, icc_profile=image.info.get("icc_profile"))
         path = f"renditions/{stem.parent}/{stem.stem}-{width}.webp"
         renditions[str(width)] = default_storage.save(path, ContentFile(out.getvalue()))
     return renditions

@@ -99,8 +99,8 @@ class Author(models.Model):
         upload_to="authors/",
         blank=True,
         validators=[validate_image],
-        help_text="A portrait for the author's page: JPEG, PNG or WebP. Location and camera data "
-        "are removed; it is made 400 pixels wide at most.",
+        help_text="A portrait for the author's page (JPEG, HEIC, PNG, WebP or AVIF). Location "
+        "and camera data are removed; it is made 400 pixels wide at most.",
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -197,7 +197,9 @@ class Article(models.Model):
         upload_to="covers/%Y/%m/",
         blank=True,
         validators=[validate_image],
-        help_text="JPEG, PNG or WebP, at most 15 MB. Location and camera data are removed.",
+        help_text="A photo as it comes (JPEG, HEIC from a phone, PNG, WebP or AVIF), at most "
+        "15 MB. Location and camera data are removed. At least 1200 pixels wide to show large "
+        "in search results.",
     )
     cover_alt = models.CharField(
         "alt text",
