@@ -26,7 +26,8 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media
 from reversion.models import Version
 
-from articles import revisions
+from articles import embeds, revisions
+from articles.html import sanitize
 from articles.models import (
     Article,
     Author,
@@ -173,6 +174,19 @@ class ArticleForm(forms.ModelForm):
             )
         if "seo_description" in self.fields:
             self.fields["seo_description"].help_text += " At most 160 characters."
+
+    def clean_body(self):
+        """A link on a line of its own to a media site this portal cannot embed is refused,
+        naming those it can (a link with words of its own stays an ordinary link)."""
+        body = self.cleaned_data.get("body", "")
+        unsupported = embeds.unsupported_bare_links(sanitize(body))
+        if unsupported:
+            raise ValidationError(
+                f"{unsupported[0]} cannot be shown in the article. Embeds come from: "
+                f"{embeds.supported_names()}. To link to it instead, give the link words of "
+                "its own."
+            )
+        return body
 
     def clean_cover_focus_x(self):
         return self.focus_or_kept("cover_focus_x")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from articles import embeds
 from articles.html import sanitize
 from articles.images import (
     clean_copy,
@@ -288,7 +289,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body = sanitize(self.body)
+        self.body = embeds.mark(sanitize(self.body))
         self.time_untimed_publication()
         uploaded = bool(self.cover_image) and not self.cover_image._committed
         written = {}

@@ -320,6 +320,25 @@ _media_origins = [f"{_media_url.scheme}://{_media_url.netloc}"] if _media_url.ne
 _optional_connect_origins = _optional_script_origins + (
     ["https://*.google-analytics.com"] if GOOGLE_TAG_ID else []
 )
+# Embeds in articles (articles/embeds.py): the providers an editor may embed, by the address of
+# the frames they load. A frame loads only after the visitor allows EMBED_CONSENT_CATEGORY (or
+# asks for that one embed once); the policy allows frames from these origins and no others.
+EMBED_FRAME_ORIGINS = {
+    "youtube": "https://www.youtube-nocookie.com",
+    "vimeo": "https://player.vimeo.com",
+    "x": "https://platform.twitter.com",
+    "instagram": "https://www.instagram.com",
+    "telegram": "https://t.me",
+    "facebook": "https://www.facebook.com",
+    "tiktok": "https://www.tiktok.com",
+    "maps": "https://www.google.com",
+}
+EMBED_PROVIDERS = env_list("EMBED_PROVIDERS", list(EMBED_FRAME_ORIGINS))
+for _provider in EMBED_PROVIDERS:
+    if _provider not in EMBED_FRAME_ORIGINS:
+        fail(f"EMBED_PROVIDERS names {_provider!r}; known: {', '.join(EMBED_FRAME_ORIGINS)}.")
+EMBED_CONSENT_CATEGORY = "media"
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     # CSP.NONCE is only sent when a page uses it (the admin's rich-text editor); public pages don't.
@@ -332,6 +351,7 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+    "frame-src": [EMBED_FRAME_ORIGINS[name] for name in EMBED_PROVIDERS] or [CSP.NONE],
 }
 # Powerful browser features the site never uses stay off (newsportal/headers.py).
 PERMISSIONS_POLICY = (

@@ -99,7 +99,7 @@ def test_accept_records_the_decision_and_returns_to_the_page(client, article):
     # Back to the page, at the footer's line that says what was chosen (issue 15.7, no script).
     assert response["Location"] == article.get_absolute_url() + "#consent-choice"
     record = ConsentRecord.objects.get()
-    assert record.choices == {"analytics": True, "marketing": True}
+    assert record.choices == {"analytics": True, "marketing": True, "media": True}
     assert record.policy_version == CookiePolicy.objects.get().version
     event = ConsentEvent.objects.get()
     assert (event.record, event.action, event.choices) == (record, "accept", record.choices)
@@ -133,13 +133,21 @@ def test_the_cookie_is_secure_in_production(client, settings):
 
 def test_choose_grants_only_the_ticked_categories(client):
     decide(client, "choose", ["analytics"])
-    assert ConsentRecord.objects.get().choices == {"analytics": True, "marketing": False}
+    assert ConsentRecord.objects.get().choices == {
+        "analytics": True,
+        "marketing": False,
+        "media": False,
+    }
     assertContains(client.get("/cookies/"), "You allowed: Analytics")
 
 
 def test_choose_with_nothing_ticked_is_a_decline(client):
     decide(client, "choose", [])
-    assert ConsentRecord.objects.get().choices == {"analytics": False, "marketing": False}
+    assert ConsentRecord.objects.get().choices == {
+        "analytics": False,
+        "marketing": False,
+        "media": False,
+    }
 
 
 def test_changing_ones_mind_updates_the_record_and_appends_an_event(client):
@@ -147,7 +155,7 @@ def test_changing_ones_mind_updates_the_record_and_appends_an_event(client):
     decide(client, "decline")
     decide(client, "choose", ["marketing"])
     record = ConsentRecord.objects.get()
-    assert record.choices == {"analytics": False, "marketing": True}
+    assert record.choices == {"analytics": False, "marketing": True, "media": False}
     actions = list(record.events.order_by("id").values_list("action", flat=True))
     assert actions == ["accept", "decline", "choose"]
 
@@ -412,4 +420,8 @@ def test_purge_deletes_only_what_is_older_than_the_retention(client):
     client.cookies.clear()
     decide(client, "decline")
     call_command("purge_consent", "--days", "365")
-    assert ConsentRecord.objects.get().choices == {"analytics": False, "marketing": False}
+    assert ConsentRecord.objects.get().choices == {
+        "analytics": False,
+        "marketing": False,
+        "media": False,
+    }

@@ -192,7 +192,7 @@ def test_forget_me_withdraws_deletes_and_keeps_the_proof_without_personal_data(c
     assert deleted(response, settings.CONSENT_COOKIE_NAME)
     assert deleted(response, "_ga")
     record = ConsentRecord.objects.get()
-    assert record.choices == {"analytics": False, "marketing": False}
+    assert record.choices == {"analytics": False, "marketing": False, "media": False}
     actions = list(record.events.order_by("id").values_list("action", flat=True))
     assert actions == ["accept", "withdraw"]
     assert not record.events.exclude(client_ip_prefix="", user_agent_family="").exists()

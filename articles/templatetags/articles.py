@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
+from articles import embeds
 from articles.search import safe_snippet
 
 register = template.Library()
@@ -74,3 +75,10 @@ def when(value, fmt="j F Y, H:i", ago=False):
         date_format(localtime(value), fmt),
         settings.TIME_LABEL,
     )
+
+
+@register.simple_tag(takes_context=True)
+def article_body(context, article):
+    """The article's text, its embeds as frames or placeholders by the reader's consent."""
+    request = context.get("request")
+    return embeds.render(article.body, context.get("consent"), request.path if request else "/")

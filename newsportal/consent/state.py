@@ -147,6 +147,8 @@ def expire_declined_cookies(request, response, consent: Consent) -> None:
         for cookie in category.cookies:
             if not LEGAL_NAME.match(cookie.name):
                 continue  # saved before names were checked: it names no cookie a browser has
+            if cookie.domain and not ours(request, cookie.domain):
+                continue  # another site's cookie (an embed's): the browser keeps it from us
             if cookie.is_prefix:
                 prefix = cookie.name[:-1]
                 names = [n for n in request.COOKIES if n.startswith(prefix) and LEGAL_NAME.match(n)]
@@ -155,6 +157,12 @@ def expire_declined_cookies(request, response, consent: Consent) -> None:
             for name in names:
                 for domain in {*domains, cookie.domain or None}:
                     delete_cookie(response, name, domain)
+
+
+def ours(request, domain: str) -> bool:
+    """Whether a cookie set on `domain` belongs to this site (this host or a domain above it)."""
+    host, domain = request.get_host().split(":")[0].lower(), domain.lstrip(".").lower()
+    return host == domain or host.endswith(f".{domain}")
 
 
 def cookie_domains(request) -> list[str | None]:

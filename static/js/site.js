@@ -24,6 +24,31 @@
     else time.title = exact;
   }
 
+  // Embeds wait for consent (articles/embeds.py): "Load this once" loads one here, on this
+  // page only; allowing the category (the placeholder's form, the banner, the cookie page)
+  // loads them all at once, without a reload.
+  const load = (figure) => {
+    const frame = document.createElement("iframe");
+    frame.src = figure.dataset.embedFrame;
+    frame.title = figure.dataset.embedTitle;
+    frame.allowFullscreen = true;
+    frame.referrerPolicy = "strict-origin-when-cross-origin";
+    const box = figure.querySelector(".embed-placeholder");
+    box.replaceChildren(frame);
+    box.classList.remove("embed-placeholder");
+    delete figure.dataset.embedFrame;
+    return frame;
+  };
+  for (const button of document.querySelectorAll("[data-embed-load]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => load(button.closest("[data-embed-frame]")).focus());
+  }
+  document.addEventListener("consent:changed", (event) => {
+    for (const figure of document.querySelectorAll("[data-embed-frame]")) {
+      if (event.detail.granted.includes(figure.dataset.embedCategory)) load(figure);
+    }
+  });
+
   // One more read of this article for the "most read" list: a counter, sent without cookies
   // (a beacon from the page, so readers served from a cache count too).
   const read = document.querySelector("[data-read]");

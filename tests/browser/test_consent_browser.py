@@ -39,8 +39,8 @@ def test_the_three_choices_are_the_same_size(page, site, live_article):
 
 
 @pytest.mark.parametrize(("button", "choices"), [
-    ("Decline", {"analytics": False, "marketing": False}),
-    ("Accept all", {"analytics": True, "marketing": True}),
+    ("Decline", {"analytics": False, "marketing": False, "media": False}),
+    ("Accept all", {"analytics": True, "marketing": True, "media": True}),
 ])  # fmt: skip
 def test_a_decision_hides_the_banner_survives_a_reload_and_is_stored(
     page, site, live_article, button, choices
@@ -61,7 +61,11 @@ def test_choose_then_change_the_choice_on_the_cookie_page(page, site, live_artic
     banner(page).get_by_label("Analytics").check()
     banner(page).get_by_role("button", name="Save my choices").click()
     expect(banner(page)).to_have_count(0)
-    assert ConsentRecord.objects.get().choices == {"analytics": True, "marketing": False}
+    assert ConsentRecord.objects.get().choices == {
+        "analytics": True,
+        "marketing": False,
+        "media": False,
+    }
 
     # The footer says the new state at once (updated in place), and leads to the settings.
     page.get_by_role("link", name="Cookies: analytics allowed").click()
@@ -69,7 +73,11 @@ def test_choose_then_change_the_choice_on_the_cookie_page(page, site, live_artic
     page.get_by_role("button", name="Decline").click()
     expect(page.get_by_role("status")).to_contain_text("you declined all optional cookies")
     expect(page.get_by_role("link", name="Cookies: declined")).to_be_visible()
-    assert ConsentRecord.objects.get().choices == {"analytics": False, "marketing": False}
+    assert ConsentRecord.objects.get().choices == {
+        "analytics": False,
+        "marketing": False,
+        "media": False,
+    }
     assert ConsentEvent.objects.count() == 2
 
 
@@ -93,7 +101,11 @@ def test_the_whole_flow_with_the_keyboard_alone(page, site, live_article):
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(banner(page)).to_have_count(0)
-    assert ConsentRecord.objects.get().choices == {"analytics": False, "marketing": True}
+    assert ConsentRecord.objects.get().choices == {
+        "analytics": False,
+        "marketing": True,
+        "media": False,
+    }
 
 
 def test_everything_works_with_javascript_disabled(browser, site, live_article):
