@@ -10,12 +10,13 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -33,6 +34,7 @@ from articles.models import (
     Author,
     Autosave,
     Correction,
+    Image,
     Redirect,
     ReviewNote,
     ShareLink,
@@ -40,8 +42,11 @@ from articles.models import (
 )
 from articles.share import LIFETIMES, share_url
 
-# What the editor offers: the same elements the sanitizer keeps (articles/html.py).
+# What the editor offers: the same elements the sanitizer keeps (articles/html.py). The
+# Figure button's "Browse..." opens the image library's picker (ImageAdmin.pick_view).
 BODY_EXTENSIONS = {
+    "Figure": {"pickerUrl": reverse_lazy("admin:articles_image_pick")},
+    "Image": True, "Caption": True,
     "Bold": True, "Italic": True, "Heading": {"levels": [2, 3]},
     # Not autolink: with it the link mark is inclusive, and text typed after a link joins it.
     "Link": {"enableTarget": False, "autolink": False},
@@ -344,6 +349,12 @@ class ArticleAdmin(admin.ModelAdmin):
             kwargs["form_class"] = TopicsField
             kwargs["help_text"] = "Choose topics, or type a new one and press Enter."
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # "Used in 3 articles" in the image library lists them here.
+        return lookup == "inline_images__id__exact" or super().lookup_allowed(
+            lookup, value, request
+        )
 
     def get_changeform_initial_data(self, request):
         """A new article is by the person writing it, where they have a byline."""
@@ -734,6 +745,95 @@ class ArticleAdmin(admin.ModelAdmin):
     class Media:
         js = ["js/autosave.js", "js/focal-point.js", "js/share-links.js"]
         css = {"all": ["css/admin-newsroom.css"]}
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    """The image library: searchable, with thumbnails and where each picture is used; a picture
+    an article shows cannot be deleted."""
+
+    list_display = ["thumbnail", "alt", "credit", "usage", "uploaded_at"]
+    list_display_links = ["thumbnail", "alt"]
+    search_fields = ["alt", "caption", "credit"]
+    fields = ["file", "preview", "alt", "caption", "credit", "focus_x", "focus_y"]
+    readonly_fields = ["preview"]
+    date_hierarchy = "uploaded_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(used=Count("shown_in", distinct=True))
+
+    @admin.display(description="Picture")
+    def thumbnail(self, image):
+        return format_html(
+            '<img src="{}" alt="" width="96" height="{}" class="library-thumb">',
+            image.thumbnail_url, round(96 * (image.height or 1) / (image.width or 1)),
+        )  # fmt: skip
+
+    @admin.display(description="Picture")
+    def preview(self, image):
+        return self.thumbnail(image) if image.pk and image.file else "No picture yet."
+
+    @admin.display(description="Used in", ordering="used")
+    def usage(self, image):
+        if not image.used:
+            return "not used yet"
+        url = reverse("admin:articles_article_changelist") + f"?inline_images__id__exact={image.pk}"
+        noun = "article" if image.used == 1 else "articles"
+        return format_html('<a href="{}">{} {}</a>', url, image.used, noun)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_deleted_objects(self, objs, request):
+        """A picture an article shows is protected, like a row another one points to: the
+        admin's delete page names the articles and deletes nothing."""
+        deleted, count, perms, protected = super().get_deleted_objects(objs, request)
+        showing = Article.inline_images.through.objects.filter(
+            image__in=[obj.pk for obj in objs]
+        ).select_related("article", "image")
+        protected = [*protected, *(f"{row.image} is shown in the article “{row.article}”"
+                                   for row in showing)]  # fmt: skip
+        return deleted, count, perms, protected
+
+    def get_urls(self):
+        pick = self.admin_site.admin_view(self.pick_view)
+        return [path("pick/", pick, name="articles_image_pick"), *super().get_urls()]
+
+    def pick_view(self, request):
+        """The editor's "Browse...": choose a picture from the library, or add one, and it goes
+        into the text (static/js/image-picker.js hands it to the editor's dialog)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = LibraryUploadForm(request.POST or None, request.FILES or None)
+        added = None
+        if request.method == "POST" and self.has_add_permission(request) and form.is_valid():
+            added = form.save(commit=False)
+            added.uploaded_by = request.user
+            added.save()
+            form = LibraryUploadForm()  # ready for the next one
+        query = request.GET.get("q", "")[:100]
+        images = self.get_queryset(request).order_by("-uploaded_at", "-id")
+        if query:
+            images = images.filter(Q(alt__icontains=query) | Q(credit__icontains=query)
+                                   | Q(caption__icontains=query))  # fmt: skip
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts,
+            "title": "Choose a picture", "images": images[:60], "query": query,
+            "form": form, "added": added, "can_add": self.has_add_permission(request),
+            "callback": request.GET.get("CKEditorFuncNum", ""),
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/articles/image/pick.html", context)
+
+    class Media:
+        css = {"all": ["css/admin-newsroom.css"]}
+
+
+class LibraryUploadForm(forms.ModelForm):
+    class Meta:
+        model = Image
+        fields = ["file", "alt", "caption", "credit"]
 
 
 @admin.register(Redirect)

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
 
-from articles.models import Article, Author, Correction, Tag
+from articles.models import Article, Author, Correction, Image, Tag
 from newsportal import pagecache
 from newsportal.invalidation import EVERYTHING, purge_on_commit, stamps
 
@@ -129,6 +129,13 @@ def correction_changed(sender, instance, **kwargs):
     purge_on_commit({article_key(instance.article_id), CORRECTIONS})
 
 
+def image_changed(sender, instance, created=False, **kwargs):
+    """A library picture given a new file, text or credit: every article page that shows it."""
+    if not created:
+        shown = instance.shown_in.values_list("pk", flat=True)
+        purge_on_commit({article_key(pk) for pk in shown})
+
+
 def migrated(**kwargs):
     """A release runs migrate: pages rendered by the previous code and settings go."""
     purge_on_commit({EVERYTHING})
@@ -156,6 +163,7 @@ def register() -> None:
     post_delete.connect(article_deleted, sender=Article, dispatch_uid="purge-article-deleted")
     m2m_changed.connect(tags_changed, sender=Article.tags.through, dispatch_uid="purge-tags")
     post_save.connect(correction_changed, sender=Correction, dispatch_uid="purge-correction")
+    post_save.connect(image_changed, sender=Image, dispatch_uid="purge-image")
     post_delete.connect(correction_changed, sender=Correction, dispatch_uid="purge-correction-d")
     for model, receiver in ((Tag, tag_changed), (Author, author_changed)):
         name = model.__name__

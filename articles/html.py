@@ -4,9 +4,10 @@ import nh3
 
 ALLOWED_TAGS = {
     "p", "h2", "h3", "strong", "em", "b", "i", "a", "ul", "ol", "li", "blockquote", "br",
-    "figure", "figcaption",
+    "figure", "figcaption", "img",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+# Pictures: from the library only (articles/library.py ties each to its record on save).
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "data-file"}}
 
 
 def sanitize(html: str) -> str:

@@ -12,8 +12,9 @@ from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import slugify
 
-from articles import embeds
+from articles import embeds, library
 from articles.html import sanitize
 from articles.images import (
     clean_copy,
@@ -128,6 +129,104 @@ class Author(models.Model):
         return slug_url("articles:author", self.slug)
 
 
+class Image(models.Model):
+    """A picture in the newsroom's library, with what readers are told about it: shown inside
+    articles (one, or several side by side as a gallery) wherever an editor places it. A new
+    file replaces it everywhere it is shown; it cannot be deleted while an article shows it."""
+
+    file = models.ImageField(
+        upload_to="library/%Y/%m/",
+        validators=[validate_image],
+        help_text="A photo as it comes (JPEG, HEIC from a phone, PNG, WebP or AVIF), at most "
+        "15 MB. Location and camera data are removed.",
+    )
+    alt = models.CharField(
+        "alt text",
+        max_length=250,
+        help_text="What the picture shows, for readers who cannot see it.",
+    )
+    caption = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Shown under it, unless the article gives it a caption of its own.",
+    )
+    credit = models.CharField(
+        max_length=150, blank=True, help_text="e.g. Photo: Aigerim Sadykova / Reuters"
+    )
+    focus_x = models.PositiveSmallIntegerField(
+        "focal point, across", default=50, validators=[MaxValueValidator(100)]
+    )
+    focus_y = models.PositiveSmallIntegerField(
+        "focal point, down", default=50, validators=[MaxValueValidator(100)]
+    )
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    renditions = models.JSONField(default=dict, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    _loaded_file = ("", {})  # (stored name, renditions) as loaded: replaced files go on commit
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [
+            GinIndex(fields=["alt"], name="image_alt_trgm_idx", opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self):
+        return self.alt
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            content, extension, image = clean_copy(self.file.file)
+            self.file.save(
+                stored_name(slugify(self.alt)[:60] or "image", extension), content, save=False
+            )
+            self.width, self.height = image.size
+            self.renditions = make_renditions(image, self.file.name)
+        super().save(*args, **kwargs)
+        loaded_name, loaded_renditions = self._loaded_file
+        if loaded_name and loaded_name != self.file.name:
+            delete_files_on_commit(loaded_name, loaded_renditions)  # replaced everywhere
+        self._loaded_file = (self.file.name, self.renditions)
+
+    def delete(self, *args, **kwargs):
+        name, renditions = self.file.name, self.renditions
+        result = super().delete(*args, **kwargs)
+        delete_files_on_commit(name, renditions)
+        return result
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        image = super().from_db(db, field_names, values, **kwargs)
+        if "file" in field_names and "renditions" in field_names:
+            image._loaded_file = (image.file.name or "", image.renditions)
+        return image
+
+    @property
+    def url(self) -> str:
+        """Where the editor's copy points (the stored file)."""
+        return self.file.url if self.file else ""
+
+    @property
+    def srcset(self) -> str:
+        return ", ".join(
+            f"{default_storage.url(name)} {width}w" for width, name in self.renditions.items()
+        )
+
+    @property
+    def thumbnail_url(self) -> str:
+        if self.renditions:
+            return default_storage.url(self.renditions[min(self.renditions, key=int)])
+        return self.url
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one definition of what readers may see: published, and not scheduled for later."""
@@ -230,6 +329,11 @@ class Article(models.Model):
     share_version = models.PositiveIntegerField(
         default=0, editable=False, help_text="Raised to revoke every share link of this article."
     )
+    # The library images the text shows (kept by save() from the body): their usage, and
+    # which pages a new file of one of them changes.
+    inline_images = models.ManyToManyField(
+        Image, blank=True, editable=False, related_name="shown_in"
+    )
     # Raised by every save: a form opened before a colleague saved cannot overwrite their work.
     lock_version = models.PositiveIntegerField(default=0, editable=False)
     is_featured = models.BooleanField(
@@ -289,7 +393,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body = embeds.mark(sanitize(self.body))
+        self.body, shown_images = library.mark(embeds.mark(sanitize(self.body)))
         self.time_untimed_publication()
         uploaded = bool(self.cover_image) and not self.cover_image._committed
         written = {}
@@ -316,6 +420,8 @@ class Article(models.Model):
         self._loaded_cover = (self.cover_image.name, self.cover_renditions)
         self._loaded_listing = self.listing_state()
         self.keep_address()
+        if shown_images or (self.pk and self.inline_images.exists()):
+            self.inline_images.set(shown_images)
 
     def get_absolute_url(self):
         return slug_url("articles:article", self.slug)

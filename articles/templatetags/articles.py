@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
-from articles import embeds
+from articles import embeds, library
 from articles.search import safe_snippet
 
 register = template.Library()
@@ -81,4 +81,5 @@ def when(value, fmt="j F Y, H:i", ago=False):
 def article_body(context, article):
     """The article's text, its embeds as frames or placeholders by the reader's consent."""
     request = context.get("request")
-    return embeds.render(article.body, context.get("consent"), request.path if request else "/")
+    body = library.render(article.body)
+    return embeds.render(body, context.get("consent"), request.path if request else "/")

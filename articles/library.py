@@ -1,0 +1,96 @@
+"""Pictures from the image library inside an article's text.
+
+The editor's Figure button (its "Browse..." opens the library, articles/admin.py) writes
+
+    <figure><img src="/media/library/..." alt="..." data-file="12"><figcaption>…</figcaption>
+    </figure>
+
+On save, `mark` ties each picture to its library record (by data-file, else by address) and
+drops any other <img>: the text shows library pictures only, never an address from elsewhere.
+On the page, `render` draws each from the library as it is now (srcset, size, caption, credit),
+so a new file or credit reaches every article that shows it; pictures placed one after another
+form a gallery.
+"""
+
+import re
+from html import unescape
+
+from django.core.files.storage import default_storage
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils.html import escape
+
+IMG = re.compile(r"<img\b[^>]*>")
+ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
+EMPTY_FIGURE = re.compile(r"<figure>(?:(?!<img|</figure>).)*</figure>", re.S)
+FIGURE = re.compile(
+    r'<figure><img src="[^"]*" alt="(?P<alt>[^"]*)" data-file="(?P<id>\d+)">'
+    r"(?:<figcaption>(?P<caption>.*?)</figcaption>)?</figure>",
+    re.S,
+)
+GALLERY = re.compile(r'(?:<figure class="inline-image[^"]*"[^>]*>.*?</figure>\s*){2,}', re.S)
+
+
+def stored_name(src: str) -> str:
+    """The storage name an address of the library points to, else ""."""
+    base = default_storage.url("library/")
+    path = unescape(src)
+    return path[len(base) - len("library/") :] if path.startswith(base) else ""
+
+
+def mark(html: str) -> tuple[str, set[int]]:
+    """`html` (sanitized) with each picture tied to its library record, others removed; and the
+    ids of the library images it shows."""
+    if "<img" not in html:
+        return html, set()
+    from articles.models import Image
+
+    tags = [dict(ATTRIBUTE.findall(tag)) for tag in IMG.findall(html)]
+    ids = {int(a["data-file"]) for a in tags if a.get("data-file", "").isdigit()}
+    names = {stored_name(a.get("src", "")) for a in tags} - {""}
+    found = Image.objects.filter(Q(pk__in=ids) | Q(file__in=names)).only("pk", "file", "alt")
+    by_id = {image.pk: image for image in found}
+    by_name = {image.file.name: image for image in found}
+    shown = set()
+
+    def replace(match):
+        attributes = dict(ATTRIBUTE.findall(match.group(0)))
+        file_id = attributes.get("data-file", "")
+        image = by_id.get(int(file_id)) if file_id.isdigit() else None
+        image = image or by_name.get(stored_name(attributes.get("src", "")))
+        if image is None:
+            return ""  # not from the library
+        shown.add(image.pk)
+        alt = attributes.get("alt") or escape(image.alt)
+        return f'<img src="{escape(image.url)}" alt="{alt}" data-file="{image.pk}">'
+
+    marked = EMPTY_FIGURE.sub("", IMG.sub(replace, html))
+    if marked.count("<img") < html.count("<img"):
+        marked = marked.replace("<p></p>", "")  # where a removed picture stood alone
+    return marked, shown
+
+
+def render(html: str) -> str:
+    """Each library picture in `html` drawn from the library; runs of them as galleries."""
+    ids = {int(found["id"]) for found in FIGURE.finditer(html)}
+    if not ids:
+        return html
+    from articles.models import Image
+
+    images = Image.objects.in_bulk(ids)
+
+    def replace(found):
+        image = images.get(int(found["id"]))
+        if image is None:
+            return ""
+        caption = found["caption"] or escape(image.caption)
+        return render_to_string(
+            "articles/_inline_image.html",
+            {"image": image, "alt": unescape(found["alt"]) or image.alt, "caption": caption},
+        ).strip()
+
+    html = FIGURE.sub(replace, html)
+    return GALLERY.sub(
+        lambda run: f'<div class="gallery" role="group" aria-label="Gallery">{run.group(0)}</div>',
+        html,
+    )

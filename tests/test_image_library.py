@@ -1,0 +1,179 @@
+"""Issue 11.1-2 (library and pictures in the text): the image library, its picker for the
+editor, pictures and galleries inside articles, usage and protected deletion."""
+
+import re
+
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.models import Image
+from tests.factories import make_article
+from tests.forms import form_data
+from tests.images import exif_with_gps_and_rotation, image_bytes, upload
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
+
+PICK = reverse("admin:articles_image_pick")
+
+
+def add_image(client, alt="Herders on the pasture", credit="Photo: A. Sadykova", **extra):
+    data = {"file": upload(image_bytes(size=(1600, 1000), **extra)), "alt": alt,
+            "caption": "", "credit": credit, "focus_x": "50", "focus_y": "50"}  # fmt: skip
+    response = client.post(reverse("admin:articles_image_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return Image.objects.get(alt=alt)
+
+
+def figure(image, caption=""):
+    caption = f"<figcaption>{caption}</figcaption>" if caption else ""
+    img = f'<img src="{image.url}" alt="{image.alt}" data-file="{image.pk}">'
+    return f"<figure>{img}{caption}</figure>"
+
+
+def test_the_library_keeps_pictures_cleaned_with_renditions_and_lists_them(admin_client):
+    image = add_image(admin_client, exif=exif_with_gps_and_rotation())
+    assert image.file.name.startswith("library/") and "herders-on-the-pasture" in image.file.name
+    assert (image.width, image.height) == (1000, 1600)  # turned upright
+    assert sorted(image.renditions, key=int) == ["480", "800"]
+    with default_storage.open(image.file.name) as stored:
+        assert b"GPS" not in stored.read()
+    listing = admin_client.get(reverse("admin:articles_image_changelist"), {"q": "pasture"})
+    assertContains(listing, 'class="library-thumb"')
+    assertContains(listing, "not used yet")
+    # Opened and saved again with nothing changed: the same file, no new renditions.
+    change = reverse("admin:articles_image_change", args=[image.pk])
+    data = form_data(admin_client.get(change).content.decode(), "image_form")
+    assert admin_client.post(change, data).status_code == 302
+    again = Image.objects.get()
+    assert (again.file.name, again.renditions) == (image.file.name, image.renditions)
+
+
+def test_a_picture_in_the_text_is_drawn_from_the_library(admin_client, client):
+    image = add_image(admin_client)
+    article = make_article(body=f"<p>Text.</p>{figure(image, 'Spring on the <em>jailoo</em>')}")
+    assert list(article.inline_images.all()) == [image]
+    html = client.get(article.get_absolute_url()).content.decode()
+    shown = re.search(r'<figure class="inline-image">.*?</figure>', html, re.S).group(0)
+    assert f'srcset="{image.srcset}"' in shown
+    assert 'sizes="(min-width: 44rem) 42rem, 100vw"' in shown
+    assert 'width="1600" height="1000"' in shown and 'loading="lazy"' in shown
+    assert 'alt="Herders on the pasture"' in shown
+    assert (
+        '<figcaption>Spring on the <em>jailoo</em> <span class="credit">Photo: A. Sadykova' in shown
+    )
+    # The library's usage says where it is shown, and links to those articles.
+    listing = admin_client.get(reverse("admin:articles_image_changelist"))
+    assertContains(listing, f'?inline_images__id__exact={image.pk}">1 article</a>')
+    used_in = admin_client.get(
+        reverse("admin:articles_article_changelist"), {"inline_images__id__exact": image.pk}
+    )
+    assert used_in.status_code == 200
+    assertContains(used_in, article.title)
+
+
+def test_pictures_one_after_another_are_a_gallery(admin_client, client):
+    one, two = add_image(admin_client, alt="One"), add_image(admin_client, alt="Two")
+    article = make_article(body=f"{figure(one)}{figure(two)}<p>After.</p>{figure(one)}")
+    html = client.get(article.get_absolute_url()).content.decode()
+    gallery = re.search(
+        r'<div class="gallery" role="group" aria-label="Gallery">(.*?)</div>', html, re.S
+    )
+    assert gallery.group(1).count('<figure class="inline-image">') == 2
+    assert html.count('<figure class="inline-image">') == 3  # the last one stands alone
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<figure><img src="https://evil.example/track.gif" alt="x"></figure>',
+        '<figure><img src="/media/covers/other.jpg" alt="x" data-file="999999"></figure>',
+        '<p><img src="x" onerror="alert(1)"></p>',
+        '<figure><img src="data:image/png;base64,AAAA" alt="x"></figure>',
+    ],
+)
+def test_pictures_not_from_the_library_are_removed(body):
+    article = make_article(body=f"<p>Kept.</p>{body}")
+    assert article.body == "<p>Kept.</p>"
+    assert not article.inline_images.exists()
+
+
+def test_a_library_address_without_its_id_is_tied_to_its_record(admin_client):
+    image = add_image(admin_client)
+    article = make_article(body=f'<figure><img src="{image.url}" alt="Herders"></figure>')
+    assert f'data-file="{image.pk}"' in article.body
+    assert list(article.inline_images.all()) == [image]
+
+
+def test_a_picture_in_use_cannot_be_deleted_one_not_in_use_can(admin_client, committed):
+    used, spare = add_image(admin_client, alt="Used"), add_image(admin_client, alt="Spare")
+    article = make_article("Herders return", body=figure(used))
+    delete = reverse("admin:articles_image_delete", args=[used.pk])
+    page = admin_client.get(delete)
+    assertContains(page, "Used is shown in the article “Herders return”")
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 200  # refused, says why
+    changelist = reverse("admin:articles_image_changelist")
+    both = {"action": "delete_selected", "_selected_action": [used.pk, spare.pk], "post": "yes"}
+    assertContains(admin_client.post(changelist, both), "shown in the article")
+    assert Image.objects.count() == 2
+    files = [used.file.name, *used.renditions.values()]
+    assert all(default_storage.exists(name) for name in files)
+    spare_files = [spare.file.name, *spare.renditions.values()]
+    with committed():
+        response = admin_client.post(reverse("admin:articles_image_delete", args=[spare.pk]),
+                                     {"post": "yes"})  # fmt: skip
+    assert response.status_code == 302
+    assert list(Image.objects.values_list("alt", flat=True)) == ["Used"]
+    assert not any(default_storage.exists(name) for name in spare_files)  # after the commit
+    assert article.inline_images.get() == used
+
+
+def test_a_new_file_for_a_picture_reaches_every_page_that_shows_it(admin_client, client, committed):
+    image = add_image(admin_client)
+    with committed():
+        article = make_article(body=figure(image))
+    url = article.get_absolute_url()
+    assert client.get(url)["X-Cache"] == "miss"
+    assert client.get(url)["X-Cache"] == "hit"
+    old = image.file.name
+    change = reverse("admin:articles_image_change", args=[image.pk])
+    data = form_data(admin_client.get(change).content.decode(), "image_form")
+    data["file"] = upload(image_bytes(size=(1200, 800), color=(10, 10, 200)), "new.jpg")
+    data["credit"] = ["Photo: Reuters"]
+    with committed():
+        assert admin_client.post(change, data).status_code == 302
+    image.refresh_from_db()
+    assert image.file.name != old and not default_storage.exists(old)
+    page = client.get(url)
+    assert page["X-Cache"] == "miss"
+    assertContains(page, image.srcset)
+    assertContains(page, "Photo: Reuters")
+
+
+def test_the_editor_browses_the_library_and_adds_to_it(admin_client):
+    add_image(admin_client, alt="Herders on the pasture")
+    add_image(admin_client, alt="A yurt at dawn")
+    page = admin_client.get(PICK, {"CKEditorFuncNum": "3", "q": "yurt"})
+    assertContains(page, 'data-callback="3"')
+    assertContains(page, 'data-alt="A yurt at dawn"')
+    assertNotContains(page, 'data-alt="Herders on the pasture"')
+    added = admin_client.post(
+        PICK + "?CKEditorFuncNum=3",
+        {"file": upload(image_bytes()), "alt": "Eagle hunter", "caption": "", "credit": ""},
+    )
+    assertContains(added, "Added to the library: Eagle hunter")
+    assert Image.objects.get(alt="Eagle hunter").uploaded_by.username == "admin"
+    refused = admin_client.post(PICK, {"file": upload(b"not an image"), "alt": "x"})
+    assert refused.status_code == 200 and not Image.objects.filter(alt="x").exists()
+    # The editor's figure button opens it.
+    article = make_article()
+    change = admin_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assertContains(
+        change,
+        "&quot;pickerUrl&quot;:&quot;/admin/articles/image/pick/&quot;",
+    )
+
+
+def test_the_picker_is_for_the_newsroom_only(client):
+    assert client.get(PICK).status_code == 302  # to the sign-in
