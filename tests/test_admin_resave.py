@@ -15,7 +15,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.admin import ArticleAdmin
-from articles.models import Article, Correction, Redirect
+from articles.models import Article, Correction, Image, Redirect
 from newsportal.consent.models import CookieCategory, CookiePolicy
 from tests.factories import make_author, make_tag
 from tests.forms import form_data
@@ -130,8 +130,15 @@ def realistic_objects(staff_client):
     Client().post(login, {"username": "editor", "password": "wrong"})
     correction = Correction.objects.create(article=article, text="The herd was 300, not 3,000.")
     redirect = Redirect.objects.create(old_path="/old-section/", new_path="/tags/")
+    staff_client.post(reverse("admin:articles_image_add"), {
+        "file": upload(image_bytes()), "alt": "Herders", "caption": "", "credit": "",
+        "focus_x": "50", "focus_y": "50",
+    })  # fmt: skip
+    image = Image.objects.get()
+    article.body += f'<figure><img src="{image.url}" alt="Herders" data-file="{image.pk}"></figure>'
+    article.save()  # shown in the text: a library picture in use
     return [
-        article, article.tags.get(), article.author, correction, redirect,
+        article, article.tags.get(), article.author, correction, redirect, image,
         CookiePolicy.objects.first(), *CookieCategory.objects.all(),
         AccessAttempt.objects.get(), AccessLog.objects.first(),
     ]  # fmt: skip
