@@ -29,6 +29,7 @@ from reversion.models import Version
 
 from articles import embeds, revisions
 from articles.html import sanitize
+from articles.images import validate_image
 from articles.models import (
     Article,
     Author,
@@ -58,7 +59,7 @@ BODY_EXTENSIONS = {
 
 # What an autosave keeps of the form (never the file input, the token or the buttons).
 AUTOSAVED = {
-    "title", "slug", "standfirst", "body", "cover_alt", "cover_caption", "cover_credit",
+    "title", "slug", "standfirst", "body", "cover", "cover_alt", "cover_caption", "cover_credit",
     "cover_focus_x", "cover_focus_y",
     "author", "tags", "status", "published_at_0", "published_at_1", "published_at",
     "is_featured", "seo_description", "opened_version",
@@ -153,12 +154,38 @@ def new_topic(name: str) -> Tag:
 
 class ArticleForm(forms.ModelForm):
     body = ProseEditorFormField(extensions=BODY_EXTENSIONS, widget=AdminProseEditorWidget)
+    # The cover is a library picture (`cover`), or a new one uploaded here, which joins the
+    # library. The texts below are the picture's own: changed here, they change in the library.
+    cover_image = forms.ImageField(
+        label="New picture", required=False, validators=[validate_image],
+        help_text=Image._meta.get_field("file").help_text
+        + " It joins the image library. At least 1200 pixels wide to show large in search "
+        "results.",
+    )  # fmt: skip
+    cover_alt = forms.CharField(
+        label="Alt text", max_length=250, required=False,
+        help_text="What the picture shows, for readers who cannot see it. Required with an image.",
+    )  # fmt: skip
+    cover_caption = forms.CharField(label="Caption", max_length=300, required=False)
+    cover_credit = forms.CharField(
+        label="Credit", max_length=150, required=False,
+        help_text="e.g. Photo: Aigerim Sadykova / Reuters",
+    )  # fmt: skip
+    cover_focus_x = forms.IntegerField(
+        label="Focal point, across", min_value=0, max_value=100, required=False,
+        help_text="Crops keep this point: 0 is the left edge, 100 the right (percent).",
+    )  # fmt: skip
+    cover_focus_y = forms.IntegerField(
+        label="Focal point, down", min_value=0, max_value=100, required=False,
+        help_text="0 is the top edge, 100 the bottom. Click the picture to set both.",
+    )  # fmt: skip
+    COVER_TEXTS = {"cover_alt": "alt", "cover_caption": "caption", "cover_credit": "credit",
+                   "cover_focus_x": "focus_x", "cover_focus_y": "focus_y"}  # fmt: skip
 
     class Meta:
         model = Article
         fields = [
-            "title", "slug", "standfirst", "body", "cover_image", "cover_focus_x", "cover_focus_y",
-            "cover_alt", "cover_caption", "cover_credit", "author", "tags", "status",
+            "title", "slug", "standfirst", "body", "cover", "author", "tags", "status",
             "published_at", "is_featured", "seo_description",
         ]  # fmt: skip
         widgets = {"seo_description": forms.TextInput(attrs={"maxlength": 160, "size": 80})}
@@ -169,9 +196,10 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opened_version"].initial = self.instance.lock_version
-        for name in ("cover_focus_x", "cover_focus_y"):
-            if name in self.fields:
-                self.fields[name].required = False
+        cover = self.instance.cover if self.instance.cover_id else None
+        for name, attribute in self.COVER_TEXTS.items():
+            default = 50 if attribute.startswith("focus") else ""
+            self.fields[name].initial = getattr(cover, attribute) if cover else default
         if "published_at" in self.fields:
             self.fields["published_at"].help_text = (
                 f"Times are in the newsroom's time zone, {settings.TIME_ZONE}. A time in the "
@@ -200,9 +228,21 @@ class ArticleForm(forms.ModelForm):
         return self.focus_or_kept("cover_focus_y")
 
     def focus_or_kept(self, name):
-        """A focal point left empty (or not sent, by a script) keeps the one the article has."""
+        """A focal point left empty (or not sent, by a script) keeps the picture's own."""
         value = self.cleaned_data.get(name)
-        return getattr(self.instance, name) if value is None else value
+        return self.fields[name].initial if value is None else value
+
+    def cover_changes(self) -> dict:
+        """The picture's texts the editor changed in this form (an emptied alt text keeps the
+        library's): for the chosen picture, or a new one."""
+        typed = {
+            self.COVER_TEXTS[name]: self.cleaned_data.get(name)
+            for name in self.COVER_TEXTS
+            if name in self.changed_data
+        }
+        if not typed.get("alt", "x"):
+            typed.pop("alt")
+        return typed
 
     def full_clean(self):
         """A file input is empty again whenever a form comes back with errors: say so beside
@@ -216,6 +256,22 @@ class ArticleForm(forms.ModelForm):
                 "this page: choose it again before saving.",
             )
 
+    def save(self, commit=True):
+        """A new picture joins the library and becomes the cover; texts typed for the chosen
+        picture are saved in the library (every article showing it shows them)."""
+        upload = self.cleaned_data.get("cover_image")
+        chosen = self.cleaned_data.get("cover")
+        if upload:
+            texts = {**self.cover_changes(), "alt": self.cleaned_data["cover_alt"].strip()}
+            picture = Image(file=upload, uploaded_by=getattr(self, "user", None), **texts)
+            picture.save()
+            self.instance.cover = picture
+        elif chosen is not None and (changes := self.cover_changes()):
+            for name, value in changes.items():
+                setattr(chosen, name, value)
+            chosen.save(update_fields=list(changes))
+        return super().save(commit)
+
     def _save_m2m(self):
         if "tags" in self.cleaned_data:
             self.cleaned_data["tags"] = [
@@ -228,6 +284,8 @@ class ArticleForm(forms.ModelForm):
         saved the article is refused (the typed text stays in the form, with a way to compare),
         and the next save, made knowingly, goes through."""
         cleaned = super().clean()
+        if cleaned.get("cover_image") and not (cleaned.get("cover_alt") or "").strip():
+            self.add_error("cover_alt", "Describe the image for readers who cannot see it.")
         if self.instance.pk is None or cleaned.get("opened_version") is None:
             return cleaned  # a new article, or a client that did not open the form (a script)
         current = (
@@ -262,6 +320,25 @@ class CorrectionForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
+class PictureFilter(admin.SimpleListFilter):
+    """?picture=12: the articles showing library picture 12 (its "Used in" link). No choices of
+    its own in the sidebar."""
+
+    title = "picture"
+    parameter_name = "picture"
+
+    def lookups(self, request, model_admin):
+        return []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(Q(cover=value) | Q(inline_images=value)).distinct()
+
+
 class StateFilter(admin.SimpleListFilter):
     title = "state"
     parameter_name = "state"
@@ -290,12 +367,12 @@ class ArticleAdmin(admin.ModelAdmin):
     # Fits a 1280 px screen beside the filters: "featured" is part of the state.
     list_display = ["title", "state", "published_at", "author"]
     # One state filter: "By status" beside it counted scheduled articles as published.
-    list_filter = [StateFilter, "is_featured", "tags", "author"]
+    list_filter = [StateFilter, "is_featured", "tags", "author", PictureFilter]
     list_select_related = ["author"]
     search_fields = ["title", "standfirst", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["author", "tags"]
+    autocomplete_fields = ["author", "tags", "cover"]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "opened_version"]}),
@@ -303,6 +380,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "Cover image",
             {
                 "fields": [
+                    "cover",
                     "cover_image",
                     "cover_preview",
                     "cover_focus_x",
@@ -350,12 +428,6 @@ class ArticleAdmin(admin.ModelAdmin):
             kwargs["help_text"] = "Choose topics, or type a new one and press Enter."
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def lookup_allowed(self, lookup, value, request=None):
-        # "Used in 3 articles" in the image library lists them here.
-        return lookup == "inline_images__id__exact" or super().lookup_allowed(
-            lookup, value, request
-        )
-
     def get_changeform_initial_data(self, request):
         """A new article is by the person writing it, where they have a byline."""
         initial = super().get_changeform_initial_data(request)
@@ -381,7 +453,11 @@ class ArticleAdmin(admin.ModelAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or self.has_change_permission(request, obj):
             return fieldsets
-        shown = {"body": "body_as_read", "cover_image": "cover_preview", "opened_version": None}
+        shown = {
+            "body": "body_as_read",
+            "opened_version": None,
+            **dict.fromkeys(["cover_image", *ArticleForm.COVER_TEXTS]),
+        }  # the form's, not the article's
         return [
             (name, {**options, "fields": [shown.get(f, f) for f in options["fields"]
                                           if shown.get(f, f)]})
@@ -390,13 +466,13 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="Picture")
     def cover_preview(self, article):
-        if not article.cover_image:
+        if not article.cover_id:
             return "No picture yet."
         return format_html(
             '<span class="focal-picker"><img src="{}" alt="{}" width="320" data-focal-picker>'
             '<span class="focal-marker" hidden></span></span>',
-            article.thumbnail_url,
-            article.cover_alt,
+            article.cover.thumbnail_url,
+            article.cover.alt,
         )
 
     @admin.display(description="Text")
@@ -405,7 +481,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_list_filter(self, request):
         # Authors see their own articles only: filters by other authors or topics would name them.
-        return self.list_filter if can_publish(request.user) else [StateFilter]
+        return self.list_filter if can_publish(request.user) else [StateFilter, PictureFilter]
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -444,6 +520,10 @@ class ArticleAdmin(admin.ModelAdmin):
         if reversion.is_active():
             reversion.set_comment(entry.get_change_message() or "Saved without changes.")
         return entry
+
+    def save_form(self, request, form, change):
+        form.user = request.user  # who added a new picture to the library
+        return super().save_form(request, form, change)
 
     def save_model(self, request, obj, form, change):
         submitting = "_submit_for_review" in request.POST
@@ -760,7 +840,13 @@ class ImageAdmin(admin.ModelAdmin):
     date_hierarchy = "uploaded_at"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(used=Count("shown_in", distinct=True))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                shown=Count("shown_in", distinct=True), cover_of=Count("covers", distinct=True)
+            )
+        )
 
     @admin.display(description="Picture")
     def thumbnail(self, image):
@@ -773,13 +859,14 @@ class ImageAdmin(admin.ModelAdmin):
     def preview(self, image):
         return self.thumbnail(image) if image.pk and image.file else "No picture yet."
 
-    @admin.display(description="Used in", ordering="used")
+    @admin.display(description="Used in")
     def usage(self, image):
-        if not image.used:
+        used = image.shown + image.cover_of
+        if not used:
             return "not used yet"
-        url = reverse("admin:articles_article_changelist") + f"?inline_images__id__exact={image.pk}"
-        noun = "article" if image.used == 1 else "articles"
-        return format_html('<a href="{}">{} {}</a>', url, image.used, noun)
+        url = reverse("admin:articles_article_changelist") + f"?picture={image.pk}"
+        noun = "article" if used == 1 else "articles"
+        return format_html('<a href="{}">{} {}</a>', url, used, noun)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -1,8 +1,8 @@
 from django.apps import AppConfig
 
 REVISION_FIELDS = [
-    "title", "slug", "standfirst", "body", "seo_description", "cover_image", "cover_alt",
-    "cover_caption", "cover_credit", "tags", "author", "status", "published_at", "is_featured",
+    "title", "slug", "standfirst", "body", "seo_description", "cover", "tags", "author",
+    "status", "published_at", "is_featured",
 ]  # fmt: skip
 
 
@@ -13,7 +13,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         import reversion
 
-        from articles import caching, signals  # noqa: F401
+        from articles import caching
         from articles.models import Article
 
         caching.register()

@@ -130,10 +130,15 @@ def correction_changed(sender, instance, **kwargs):
 
 
 def image_changed(sender, instance, created=False, **kwargs):
-    """A library picture given a new file, text or credit: every article page that shows it."""
-    if not created:
-        shown = instance.shown_in.values_list("pk", flat=True)
-        purge_on_commit({article_key(pk) for pk in shown})
+    """A library picture given a new file, text or credit: every article page that shows it,
+    and the lists where it is the cover of an article."""
+    if created:
+        return
+    keys = {article_key(pk) for pk in instance.shown_in.values_list("pk", flat=True)}
+    for article in instance.covers.only("pk", "author_id"):
+        tag_ids = article.tags.values_list("pk", flat=True)
+        keys |= listing_keys(article, tag_ids, {article.author_id}) | {CARDS}
+    purge_on_commit(keys)
 
 
 def migrated(**kwargs):

@@ -20,11 +20,12 @@ LIFETIME = 24 * 3600
 
 
 def card_key(article, heading_level: int, release: float) -> str:
-    author = article.author
+    author, cover = article.author, article.cover
     shown = (
         article.pk, article.slug, article.title, article.standfirst, article.published_at,
-        article.cover_image.name, article.cover_width, article.cover_height, article.focus_class,
-        sorted(article.cover_renditions.items()), author and (author.slug, author.name),
+        cover and (cover.file.name, cover.width, cover.height, cover.focus_class, cover.alt,
+                   sorted(cover.renditions.items())),
+        author and (author.slug, author.name),
         [(tag.slug, tag.name) for tag in article.tags.all()],
         heading_level, release, settings.TIME_ZONE, settings.TIME_LABEL, settings.MEDIA_URL,
     )  # fmt: skip

@@ -91,9 +91,9 @@ class LatestArticlesFeed(Feed):
 
     def item_enclosures(self, item):
         """The cover image (its largest rendition), at the site's public address."""
-        if not item.cover_image:
+        if not item.cover:
             return []
-        mime = "image/webp" if item.cover_renditions else guess_type(item.cover_image.name)[0]
+        mime = "image/webp" if item.cover.renditions else guess_type(item.cover.file.name)[0]
         return [Enclosure(settings.SITE_URL + item.cover_url, "0", mime or "image/jpeg")]
 
     def item_categories(self, item):

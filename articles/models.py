@@ -183,6 +183,7 @@ class Image(models.Model):
         return self.alt
 
     def save(self, *args, **kwargs):
+        written = {}
         if self.file and not self.file._committed:
             content, extension, image = clean_copy(self.file.file)
             self.file.save(
@@ -190,7 +191,13 @@ class Image(models.Model):
             )
             self.width, self.height = image.size
             self.renditions = make_renditions(image, self.file.name)
-        super().save(*args, **kwargs)
+            written = {"name": self.file.name, "renditions": self.renditions}
+        try:
+            super().save(*args, **kwargs)
+        except Exception:
+            if written:
+                delete_files(**written)  # no row names them: leave nothing behind
+            raise
         loaded_name, loaded_renditions = self._loaded_file
         if loaded_name and loaded_name != self.file.name:
             delete_files_on_commit(loaded_name, loaded_renditions)  # replaced everywhere
@@ -220,11 +227,25 @@ class Image(models.Model):
             f"{default_storage.url(name)} {width}w" for width, name in self.renditions.items()
         )
 
+    def _rendition_url(self, pick) -> str:
+        """The rendition whose width `pick` (min or max) chooses, else the file itself."""
+        if self.renditions:
+            return default_storage.url(self.renditions[pick(self.renditions, key=int)])
+        return self.url
+
     @property
     def thumbnail_url(self) -> str:
-        if self.renditions:
-            return default_storage.url(self.renditions[min(self.renditions, key=int)])
-        return self.url
+        return self._rendition_url(min)
+
+    @property
+    def largest_url(self) -> str:
+        return self._rendition_url(max)
+
+    @property
+    def focus_class(self) -> str:
+        """Where crops of it centre, as CSS classes in steps of 10 % (site.css): the site's
+        policy allows no inline styles."""
+        return f"fx-{round(self.focus_x, -1)} fy-{round(self.focus_y, -1)}"
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -236,7 +257,7 @@ class ArticleQuerySet(models.QuerySet):
         """Published articles with their author and tags, without the search vector."""
         return (
             self.published()
-            .select_related("author")
+            .select_related("author", "cover")
             .prefetch_related("tags")
             .defer("search_vector")
         )
@@ -293,39 +314,14 @@ class Article(models.Model):
         blank=True,
         help_text="When readers may see it. A time in the future schedules the article.",
     )
-    cover_image = models.ImageField(
-        upload_to="covers/%Y/%m/",
+    cover = models.ForeignKey(
+        Image,
+        null=True,
         blank=True,
-        validators=[validate_image],
-        help_text="A photo as it comes (JPEG, HEIC from a phone, PNG, WebP or AVIF), at most "
-        "15 MB. Location and camera data are removed. At least 1200 pixels wide to show large "
-        "in search results.",
+        on_delete=models.PROTECT,
+        related_name="covers",
+        help_text="A picture from the library, or upload a new one below.",
     )
-    cover_alt = models.CharField(
-        "alt text",
-        max_length=250,
-        blank=True,
-        help_text="What the picture shows, for readers who cannot see it. Required with an image.",
-    )
-    cover_caption = models.CharField("caption", max_length=300, blank=True)
-    cover_credit = models.CharField(
-        "credit", max_length=150, blank=True, help_text="e.g. Photo: Aigerim Sadykova / Reuters"
-    )
-    # Where crops centre (lead and card pictures are cut to 16:9): percent from the left and
-    # from the top of the picture.
-    cover_focus_x = models.PositiveSmallIntegerField(
-        "focal point, across", default=50, validators=[MaxValueValidator(100)],
-        help_text="Crops keep this point: 0 is the left edge, 100 the right (percent).",
-    )  # fmt: skip
-    cover_focus_y = models.PositiveSmallIntegerField(
-        "focal point, down", default=50, validators=[MaxValueValidator(100)],
-        help_text="0 is the top edge, 100 the bottom. Click the picture to set both.",
-    )  # fmt: skip
-    # Set by save() from the cleaned copy. Not ImageField's width_field/height_field: those
-    # re-open the stored file whenever a form assigns the field, on every save of the article.
-    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    cover_renditions = models.JSONField(default=dict, blank=True, editable=False)
     share_version = models.PositiveIntegerField(
         default=0, editable=False, help_text="Raised to revoke every share link of this article."
     )
@@ -356,12 +352,11 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
-    _loaded_cover = ("", {})  # (stored image name, its renditions); set by from_db() and save()
     _loaded_listing = None  # what lists show of it, as loaded; set by from_db() and save()
     # What list pages, feeds and sitemaps show: a change to one of these purges them.
     LISTING_FIELDS = (
         "status", "published_at", "is_featured", "author_id", "slug", "title", "standfirst",
-        "cover_image", "cover_alt", "cover_focus_x", "cover_focus_y",
+        "cover_id",
     )  # fmt: skip
 
     class Meta:
@@ -395,29 +390,12 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.body, shown_images = library.mark(embeds.mark(sanitize(self.body)))
         self.time_untimed_publication()
-        uploaded = bool(self.cover_image) and not self.cover_image._committed
-        written = {}
-        if uploaded:
-            content, extension, image = clean_copy(self.cover_image.file)
-            self.cover_image.save(stored_name(self.slug, extension), content, save=False)
-            self.cover_width, self.cover_height = image.size
-            self.cover_renditions = make_renditions(image, self.cover_image.name)
-            written = {"name": self.cover_image.name, "renditions": self.cover_renditions}
-        elif not self.cover_image:
-            self.cover_width = self.cover_height = None
-            self.cover_renditions = {}
         self.lock_version += 1
         try:
             super().save(*args, **kwargs)
         except Exception:
             self.lock_version -= 1
-            if written:
-                delete_files(**written)  # the row does not name them: leave nothing behind
             raise
-        loaded_name, loaded_renditions = self._loaded_cover
-        if loaded_name and loaded_name != self.cover_image.name:
-            delete_files_on_commit(loaded_name, loaded_renditions)  # replaced or cleared
-        self._loaded_cover = (self.cover_image.name, self.cover_renditions)
         self._loaded_listing = self.listing_state()
         self.keep_address()
         if shown_images or (self.pk and self.inline_images.exists()):
@@ -441,18 +419,12 @@ class Article(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         article = super().from_db(db, field_names, values, **kwargs)
-        # The stored image, so save() can delete its files once it is replaced (no extra query).
-        if "cover_image" in field_names and "cover_renditions" in field_names:
-            article._loaded_cover = (article.cover_image.name or "", article.cover_renditions)
         if all(name in field_names for name in cls.LISTING_FIELDS):
             article._loaded_listing = article.listing_state()
         return article
 
     def listing_state(self) -> tuple:
-        return tuple(
-            str(value) if name == "cover_image" else value
-            for name, value in ((name, getattr(self, name)) for name in self.LISTING_FIELDS)
-        )
+        return tuple(getattr(self, name) for name in self.LISTING_FIELDS)
 
     def listing_changed(self) -> bool:
         """Whether what lists show of it differs from what was loaded (True when unknown)."""
@@ -467,42 +439,30 @@ class Article(models.Model):
 
     def clean(self):
         self.time_untimed_publication()  # before the constraint check of a form
-        if self.cover_image and not self.cover_alt.strip():
-            raise ValidationError(
-                {"cover_alt": "Describe the image for readers who cannot see it."}
-            )
 
     def time_untimed_publication(self):
         """Publishing without a time means now."""
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
 
+    # What pages show of the cover (a library picture): "" without one.
+
     @property
     def cover_srcset(self) -> str:
-        return ", ".join(
-            f"{default_storage.url(name)} {width}w" for width, name in self.cover_renditions.items()
-        )
-
-    def _rendition_url(self, pick) -> str:
-        """The rendition whose width `pick` (min or max) chooses, else the image itself."""
-        if self.cover_renditions:
-            return default_storage.url(self.cover_renditions[pick(self.cover_renditions, key=int)])
-        return self.cover_image.url if self.cover_image else ""
+        return self.cover.srcset if self.cover else ""
 
     @property
     def cover_url(self) -> str:
         """The largest rendition, for link previews and feeds."""
-        return self._rendition_url(max)
+        return self.cover.largest_url if self.cover else ""
 
     @property
     def thumbnail_url(self) -> str:
-        return self._rendition_url(min)
+        return self.cover.thumbnail_url if self.cover else ""
 
     @property
     def focus_class(self) -> str:
-        """Where crops of the cover centre, as CSS classes in steps of 10 % (site.css): the
-        site's policy allows no inline styles."""
-        return f"fx-{round(self.cover_focus_x, -1)} fy-{round(self.cover_focus_y, -1)}"
+        return self.cover.focus_class if self.cover else ""
 
     @property
     def description(self) -> str:

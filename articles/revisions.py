@@ -6,17 +6,15 @@ import html
 import re
 from datetime import datetime
 
-from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
-from articles.models import Article, Author, Tag
+from articles.models import Article, Author, Image, Tag
 
 TEXT_FIELDS = [("title", "Headline"), ("standfirst", "Standfirst"), ("body", "Text")]
 OTHER_FIELDS = [
-    ("slug", "Address"), ("seo_description", "SEO description"), ("cover_image", "Cover image"),
-    ("cover_alt", "Alt text"), ("cover_caption", "Caption"), ("cover_credit", "Credit"),
+    ("slug", "Address"), ("seo_description", "SEO description"), ("cover_id", "Cover picture"),
     ("author_id", "Author"), ("tags", "Topics"), ("status", "Status"),
     ("published_at", "Publication time"), ("is_featured", "Featured"),
 ]  # fmt: skip
@@ -67,16 +65,13 @@ def word_diff(old: str, new: str) -> str:
 def current_values(article) -> dict:
     return {
         **{field: getattr(article, field) for field, _ in TEXT_FIELDS + OTHER_FIELDS
-           if field not in ("tags", "cover_image")},
-        "cover_image": article.cover_image.name,
+           if field != "tags"},
         "tags": sorted(article.tags.values_list("pk", flat=True)),
     }  # fmt: skip
 
 
 def revision_values(version) -> dict:
     values = dict(version.field_dict)
-    cover = values.get("cover_image")
-    values["cover_image"] = getattr(cover, "name", cover) or ""
     values["tags"] = sorted(values.get("tags") or [])
     return values
 
@@ -92,6 +87,9 @@ def describe(field: str, value) -> str:
     if field == "author_id":
         author = Author.objects.filter(pk=value).first() if value else None
         return author.name if author else ("(removed)" if value else "none")
+    if field == "cover_id":
+        picture = Image.objects.filter(pk=value).first() if value else None
+        return picture.alt if picture else ("(deleted)" if value else "none")
     if field == "tags":
         names = dict(Tag.objects.filter(pk__in=value).values_list("pk", "name"))
         return ", ".join(names.get(pk, "(removed)") for pk in value) or "none"
@@ -121,7 +119,7 @@ def restore(version, article: Article) -> tuple[list[str], list[Tag]]:
     the topics to set once it is saved."""
     values, problems = revision_values(version), []
     for field, _ in TEXT_FIELDS + OTHER_FIELDS:
-        if field in ("author_id", "tags", "cover_image") or field not in values:
+        if field in ("author_id", "tags", "cover_id") or field not in values:
             continue
         setattr(article, field, values[field])
     author_id = values.get("author_id")
@@ -129,14 +127,11 @@ def restore(version, article: Article) -> tuple[list[str], list[Tag]]:
         problems.append("the author was deleted since; the current author stays")
     else:
         article.author_id = author_id
-    cover = values["cover_image"]
-    if cover and cover != article.cover_image.name:
-        if default_storage.exists(cover):
-            problems.append("the cover image was replaced since; the current one stays")
-        else:
-            problems.append("the cover image was deleted since; the current one stays")
-    elif not cover and article.cover_image:
-        article.cover_image = ""
+    cover_id = values.get("cover_id")
+    if cover_id and not Image.objects.filter(pk=cover_id).exists():
+        problems.append("the cover picture was deleted from the library since; the current stays")
+    else:
+        article.cover_id = cover_id
     tags = list(Tag.objects.filter(pk__in=values["tags"]))
     missing = len(values["tags"]) - len(tags)
     if missing:

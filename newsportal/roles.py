@@ -8,6 +8,7 @@ ROLES = {
         "articles": [
             "add_article", "change_article", "view_article",
             "add_tag", "view_tag", "view_author",
+            "add_image", "change_image", "view_image",
         ],
     },
     "Editors": {
@@ -17,6 +18,7 @@ ROLES = {
             "add_author", "change_author", "view_author",
             "add_correction", "change_correction", "delete_correction", "view_correction",
             "add_redirect", "change_redirect", "delete_redirect", "view_redirect",
+            "add_image", "change_image", "delete_image", "view_image",
         ],
         "consent": [
             "add_cookiepolicy", "change_cookiepolicy", "view_cookiepolicy",

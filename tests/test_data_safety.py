@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
+from articles.models import Image
 from newsportal import backup
 from newsportal.consent.models import ConsentEvent
 from tests.factories import make_article, make_tag
@@ -73,7 +74,8 @@ def test_a_backup_restores_into_a_new_database(tmp_path, scratch_database, setti
 @pytest.mark.django_db(transaction=True)
 def test_a_restored_machine_shows_the_article_with_its_cover(tmp_path, scratch_database, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
-    article = make_article("Herders return", cover_image=upload(image_bytes()), cover_alt="Herd")
+    cover = Image.objects.create(file=upload(image_bytes()), alt="Herd")
+    article = make_article("Herders return", cover=cover)
     path = backup.dump(tmp_path / "backups")
     article.delete()  # gone from this machine: only the backup has it
 

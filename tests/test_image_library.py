@@ -65,10 +65,8 @@ def test_a_picture_in_the_text_is_drawn_from_the_library(admin_client, client):
     )
     # The library's usage says where it is shown, and links to those articles.
     listing = admin_client.get(reverse("admin:articles_image_changelist"))
-    assertContains(listing, f'?inline_images__id__exact={image.pk}">1 article</a>')
-    used_in = admin_client.get(
-        reverse("admin:articles_article_changelist"), {"inline_images__id__exact": image.pk}
-    )
+    assertContains(listing, f'?picture={image.pk}">1 article</a>')
+    used_in = admin_client.get(reverse("admin:articles_article_changelist"), {"picture": image.pk})
     assert used_in.status_code == 200
     assertContains(used_in, article.title)
 
@@ -177,3 +175,91 @@ def test_the_editor_browses_the_library_and_adds_to_it(admin_client):
 
 def test_the_picker_is_for_the_newsroom_only(client):
     assert client.get(PICK).status_code == 302  # to the sign-in
+
+
+def test_a_cover_uploaded_with_the_article_joins_the_library(admin_client):
+    article = make_article()
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(admin_client.get(change).content.decode(), "article_form")
+    data.update(cover_image=upload(image_bytes()), cover_alt=["Herders"], cover_credit=["AP"])
+    assert admin_client.post(change, data).status_code == 302
+    picture = Image.objects.get()
+    assert (picture.alt, picture.credit, picture.uploaded_by.username) == ("Herders", "AP", "admin")
+    article.refresh_from_db()
+    assert article.cover == picture
+
+
+def test_a_cover_is_chosen_from_the_library_and_its_texts_edited_there(admin_client, client):
+    picture = add_image(admin_client, alt="A yurt at dawn", credit="Photo: A. S.")
+    article = make_article("Herders return")
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(admin_client.get(change).content.decode(), "article_form")
+    data.update(cover=[str(picture.pk)], cover_caption=["Dawn at the summer camp"])
+    data["_continue"] = ["Save"]
+    assert admin_client.post(change, data).status_code == 302
+    article.refresh_from_db()
+    picture.refresh_from_db()
+    assert article.cover == picture
+    assert picture.caption == "Dawn at the summer camp"  # the library's own text, edited here
+    page = client.get(article.get_absolute_url())
+    assertContains(page, 'alt="A yurt at dawn"')
+    assertContains(page, 'Dawn at the summer camp <span class="credit">Photo: A. S.</span>')
+    # Opened and saved again unchanged: same cover, same texts, no new library picture.
+    data = form_data(admin_client.get(change).content.decode(), "article_form")
+    data["_continue"] = ["Save"]
+    assert admin_client.post(change, data).status_code == 302
+    assert Image.objects.count() == 1
+    article.refresh_from_db()
+    assert article.cover == picture
+    # Used as a cover: listed as used, and protected.
+    listing = admin_client.get(reverse("admin:articles_image_changelist"))
+    assertContains(listing, f'?picture={picture.pk}">1 article</a>')
+    delete = reverse("admin:articles_image_delete", args=[picture.pk])
+    assertContains(admin_client.get(delete), "protected")
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_existing_covers_move_into_the_library_and_back():
+    """articles 0013-0015: each cover becomes a library picture (same file, texts and focal
+    point) and the article points at it; going back puts everything on the article again."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("articles", "0012_image_library")]
+    after = [("articles", "0015_remove_article_cover_columns")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Article = old.get_model("articles", "Article")
+    Article.objects.create(
+        title="Herders return", slug="herders-return", body="<p>Text.</p>",
+        cover_image="covers/2026/11/herders-return-abc.jpg", cover_alt="Herders",
+        cover_caption="Spring", cover_credit="AP", cover_focus_x=70, cover_focus_y=20,
+        cover_width=1600, cover_height=1000, cover_renditions={"480": "renditions/x-480.webp"},
+    )  # fmt: skip
+    Article.objects.create(title="No picture", slug="no-picture", body="<p>Text.</p>")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    moved = new.get_model("articles", "Article").objects.get(slug="herders-return")
+    picture = moved.cover
+    assert (picture.file.name, picture.alt, picture.caption, picture.credit) == (
+        "covers/2026/11/herders-return-abc.jpg", "Herders", "Spring", "AP",
+    )  # fmt: skip
+    assert (picture.focus_x, picture.focus_y, picture.width, picture.height) == (70, 20, 1600, 1000)
+    assert picture.renditions == {"480": "renditions/x-480.webp"}
+    assert new.get_model("articles", "Image").objects.count() == 1
+    assert new.get_model("articles", "Article").objects.get(slug="no-picture").cover is None
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    back = executor.loader.project_state(before).apps
+    restored = back.get_model("articles", "Article").objects.get(slug="herders-return")
+    assert (restored.cover_image.name, restored.cover_alt, restored.cover_focus_x) == (
+        "covers/2026/11/herders-return-abc.jpg", "Herders", 70,
+    )  # fmt: skip
+    assert back.get_model("articles", "Image").objects.count() == 0
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())  # as the other tests expect

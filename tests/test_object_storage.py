@@ -84,8 +84,8 @@ def test_a_cover_goes_to_the_bucket_and_pages_link_to_it(staff_client, client, b
     assert response.status_code == 302
     article = Article.objects.get()
     keys = stored(bucket)
-    assert article.cover_image.name in keys
-    assert set(article.cover_renditions.values()) <= keys
+    assert article.cover.file.name in keys
+    assert set(article.cover.renditions.values()) <= keys
     page = client.get(article.get_absolute_url()).content.decode()
     url = article.cover_url
     assert url.startswith("http://127.0.0.1:") and f"/{BUCKET}/renditions/" in url
@@ -93,16 +93,17 @@ def test_a_cover_goes_to_the_bucket_and_pages_link_to_it(staff_client, client, b
     with urllib.request.urlopen(url) as image:  # readers fetch it from the bucket itself
         assert image.headers["Content-Type"] == "image/webp"
         assert "immutable" in image.headers.get("Cache-Control", "")
-    # Replaced: the old files leave the bucket once the change is committed.
-    old = {article.cover_image.name, *article.cover_renditions.values()}
+    # Replaced: the old picture stays in the library (in the bucket), the new one joins it.
+    old = {article.cover.file.name, *article.cover.renditions.values()}
     change = reverse("admin:articles_article_change", args=[article.pk])
     with committed():
         staff_client.post(
             change, article_post(cover_image=upload(image_bytes(color=(0, 0, 9))), cover_alt="New")
         )
-    assert not old & stored(bucket)
+    assert old <= stored(bucket)
     article.refresh_from_db()
-    assert article.cover_image.name in stored(bucket)
+    assert article.cover.file.name in stored(bucket)
+    assert article.cover.file.name not in old
 
 
 def test_a_drafts_cover_address_cannot_be_guessed(staff_client, bucket):
@@ -110,10 +111,10 @@ def test_a_drafts_cover_address_cannot_be_guessed(staff_client, bucket):
         ADD,
         article_post(status="draft", cover_image=upload(image_bytes()), cover_alt="Embargoed"),
     )
-    name = PurePosixPath(Article.objects.get().cover_image.name)
-    guess = f"covers/{name.parent.parent.name}/{name.parent.name}/pipeline-deal-signed.jpg"
+    name = PurePosixPath(Article.objects.get().cover.file.name)
+    guess = f"library/{name.parent.parent.name}/{name.parent.name}/embargoed.jpg"
     assert guess not in stored(bucket)
-    assert len(name.stem) > len("pipeline-deal-signed") + 8
+    assert len(name.stem) > len("embargoed") + 8
 
 
 def test_the_settings_put_uploads_in_the_bucket_and_let_pages_show_them():

@@ -30,7 +30,7 @@ def photo(kind, size=(1600, 1200), **options) -> bytes:
 
 def stored_cover():
     article = Article.objects.get()
-    with default_storage.open(article.cover_image.name) as stored:
+    with default_storage.open(article.cover.file.name) as stored:
         data = stored.read()
     return article, data
 
@@ -47,20 +47,20 @@ def test_photos_from_cameras_and_phones_are_accepted_and_stored_as_jpeg(staff_cl
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     article, stored = stored_cover()
-    assert article.cover_image.name.endswith(".jpg")
+    assert article.cover.file.name.endswith(".jpg")
     with Image.open(BytesIO(stored)) as image:
         assert image.format == "JPEG"
         assert image.size == (1200, 1600)  # turned upright (EXIF orientation 6)
         assert not image.getexif().get(0x8825)  # no GPS position
         assert image.info.get("icc_profile") == PROFILE  # colours kept
-    assert "1200" in article.cover_renditions  # large enough for Discover
+    assert "1200" in article.cover.renditions  # large enough for Discover
 
 
 def test_renditions_keep_the_colour_profile(staff_client):
     data = photo("JPEG", icc_profile=PROFILE)
     staff_client.post(ADD, article_post(cover_image=upload(data), cover_alt="Sky"))
     article = Article.objects.get()
-    for name in article.cover_renditions.values():
+    for name in article.cover.renditions.values():
         with default_storage.open(name) as stored, Image.open(stored) as rendition:
             assert rendition.info.get("icc_profile") == PROFILE, name
 

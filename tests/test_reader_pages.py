@@ -62,7 +62,7 @@ def test_the_focal_point_is_set_in_the_admin_and_crops_centre_on_it(admin_client
     )  # fmt: skip
     assert response.status_code == 302
     article.refresh_from_db()
-    assert (article.cover_focus_x, article.cover_focus_y) == (72, 18)
+    assert (article.cover.focus_x, article.cover.focus_y) == (72, 18)
     front = client.get("/").content.decode()
     assert re.search(r'<img class="lead-image crop fx-70 fy-20"', front)
     page = client.get(article.get_absolute_url())
@@ -70,10 +70,10 @@ def test_the_focal_point_is_set_in_the_admin_and_crops_centre_on_it(admin_client
     # Saved again unchanged: the point stays (a form that does not send it keeps it too).
     assert open_and_post(admin_client, article).status_code == 302
     article.refresh_from_db()
-    assert (article.cover_focus_x, article.cover_focus_y) == (72, 18)
+    assert (article.cover.focus_x, article.cover.focus_y) == (72, 18)
     assert open_and_post(admin_client, article, cover_focus_x="").status_code == 302
     article.refresh_from_db()
-    assert article.cover_focus_x == 72
+    assert article.cover.focus_x == 72
 
 
 @pytest.mark.parametrize("value", ["101", "-1", "middle"])

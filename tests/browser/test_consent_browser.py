@@ -99,6 +99,9 @@ def test_the_whole_flow_with_the_keyboard_alone(page, site, live_article):
     page.keyboard.press("Space")
     expect(banner(page).get_by_label("Marketing")).to_be_checked()
     page.keyboard.press("Tab")
+    expect(banner(page).get_by_label("External media")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(banner(page).get_by_role("button", name="Save my choices")).to_be_focused()
     page.keyboard.press("Enter")
     expect(banner(page)).to_have_count(0)
     assert ConsentRecord.objects.get().choices == {

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from articles.models import ReadCount
+from articles.models import Image, ReadCount
 from tests.browser.helpers import axe_violations
 from tests.factories import make_article, make_tag
 from tests.images import image_bytes
@@ -18,9 +18,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def with_cover(article, size, focus=(50, 50)):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    article.cover_image = SimpleUploadedFile("c.jpg", image_bytes(size=size), "image/jpeg")
-    article.cover_alt = "A picture"
-    article.cover_focus_x, article.cover_focus_y = focus
+    article.cover = Image.objects.create(
+        file=SimpleUploadedFile("c.jpg", image_bytes(size=size), "image/jpeg"),
+        alt="A picture", focus_x=focus[0], focus_y=focus[1],
+    )  # fmt: skip
     article.save()
     return article
 
@@ -107,7 +108,7 @@ def test_the_focal_point_is_set_by_clicking_the_picture(page, site, front, djang
     expect(page.locator("#id_title")).to_have_value("An edit not saved yet")
     page.get_by_role("button", name="Save and continue editing").click()
     front[1].refresh_from_db()
-    assert (front[1].title, front[1].cover_focus_x, front[1].cover_focus_y) == (
+    assert (front[1].title, front[1].cover.focus_x, front[1].cover.focus_y) == (
         "An edit not saved yet", 25, 75,
     )  # fmt: skip
 
