@@ -28,6 +28,8 @@ FIGURE = re.compile(
     r"(?:<figcaption>(?P<caption>.*?)</figcaption>)?</figure>",
     re.S,
 )
+SIZES = 'sizes="(min-width: 44rem) 42rem, 100vw"'  # articles/_inline_image.html
+GALLERY_SIZES = 'sizes="(min-width: 44rem) 21rem, 50vw"'
 GALLERY = re.compile(r'(?:<figure class="inline-image[^"]*"[^>]*>.*?</figure>\s*){2,}', re.S)
 
 
@@ -90,7 +92,10 @@ def render(html: str) -> str:
         ).strip()
 
     html = FIGURE.sub(replace, html)
-    return GALLERY.sub(
-        lambda run: f'<div class="gallery" role="group" aria-label="Gallery">{run.group(0)}</div>',
-        html,
-    )
+
+    def gallery(run):
+        # Tiles are about half the column wide: the browser may take a smaller rendition.
+        tiles = run.group(0).replace(SIZES, GALLERY_SIZES)
+        return f'<div class="gallery" role="group" aria-label="Gallery">{tiles}</div>'
+
+    return GALLERY.sub(gallery, html)

@@ -79,6 +79,7 @@ def test_pictures_one_after_another_are_a_gallery(admin_client, client):
         r'<div class="gallery" role="group" aria-label="Gallery">(.*?)</div>', html, re.S
     )
     assert gallery.group(1).count('<figure class="inline-image">') == 2
+    assert gallery.group(1).count('sizes="(min-width: 44rem) 21rem, 50vw"') == 2
     assert html.count('<figure class="inline-image">') == 3  # the last one stands alone
 
 
