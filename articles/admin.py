@@ -857,7 +857,13 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Picture")
     def preview(self, image):
-        return self.thumbnail(image) if image.pk and image.file else "No picture yet."
+        if not (image.pk and image.file):
+            return "No picture yet."
+        return format_html(
+            '<span class="focal-picker"><img src="{}" alt="" width="320" data-focal-picker>'
+            '<span class="focal-marker" hidden></span></span>',
+            image.thumbnail_url,
+        )
 
     @admin.display(description="Used in")
     def usage(self, image):
@@ -914,6 +920,7 @@ class ImageAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/articles/image/pick.html", context)
 
     class Media:
+        js = ["js/focal-point.js"]
         css = {"all": ["css/admin-newsroom.css"]}
 
 

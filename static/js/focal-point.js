@@ -3,8 +3,9 @@
 const startFocalPoint = () => {
   "use strict";
   const picture = document.querySelector("[data-focal-picker]");
-  const across = document.getElementById("id_cover_focus_x");
-  const down = document.getElementById("id_cover_focus_y");
+  // The article's cover (cover_focus_x) or a library picture (focus_x).
+  const across = document.querySelector("input[name$='focus_x']");
+  const down = document.querySelector("input[name$='focus_y']");
   if (!picture || !across || !down) return;
   const marker = picture.parentElement.querySelector(".focal-marker");
   const show = () => {
