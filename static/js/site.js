@@ -11,18 +11,25 @@
     if (minutes < 60) return `${minutes} min ago`;
     return `${Math.floor(minutes / 60)} h ago`;
   };
-  for (const time of document.querySelectorAll("time[data-ago]")) {
+  // Never at the cost of moving the page: where the shorter text would change the height of
+  // its line (a wrapped byline on a narrow phone), the exact time stays. Read every line, then
+  // write every text, then read again: two layouts for the whole page, not two per time.
+  const recent = [...document.querySelectorAll("time[data-ago]")].filter((time) => {
     const age = Date.now() - Date.parse(time.getAttribute("datetime"));
-    if (!(age >= 0 && age < DAY)) continue;
-    // Never at the cost of moving the page: where the shorter text would change the height of
-    // its line (a wrapped byline on a narrow phone), the exact time stays.
-    const line = time.parentElement;
-    const height = line.getBoundingClientRect().height;
-    const exact = time.textContent;
-    time.textContent = ago(age);
-    if (line.getBoundingClientRect().height !== height) time.textContent = exact;
-    else time.title = exact;
-  }
+    return age >= 0 && age < DAY;
+  });
+  const heights = recent.map((time) => time.parentElement.getBoundingClientRect().height);
+  const exact = recent.map((time) => time.textContent);
+  recent.forEach((time) => {
+    time.textContent = ago(Date.now() - Date.parse(time.getAttribute("datetime")));
+  });
+  const moved = recent.map(
+    (time, i) => time.parentElement.getBoundingClientRect().height !== heights[i],
+  );
+  recent.forEach((time, i) => {
+    if (moved[i]) time.textContent = exact[i];
+    else time.title = exact[i];
+  });
 
   // Embeds wait for consent (articles/embeds.py): "Load this once" loads one here, on this
   // page only; allowing the category (the placeholder's form, the banner, the cookie page)
