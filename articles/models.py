@@ -112,6 +112,7 @@ class Author(models.Model):
         related_name="author_profile",
         help_text="The admin account that writes as this author, if any.",
     )
+    _loaded_photo = ""  # the stored photo as loaded: a replaced one goes on commit
 
     class Meta:
         ordering = ["name"]
@@ -124,9 +125,19 @@ class Author(models.Model):
             content, extension, _ = clean_copy(self.photo.file, max_width=PHOTO_WIDTH)
             self.photo.save(stored_name(self.slug, extension), content, save=False)
         super().save(*args, **kwargs)
+        if self._loaded_photo and self._loaded_photo != self.photo.name:
+            delete_files_on_commit(self._loaded_photo, {})  # replaced or cleared
+        self._loaded_photo = self.photo.name
 
     def get_absolute_url(self):
         return slug_url("articles:author", self.slug)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        author = super().from_db(db, field_names, values, **kwargs)
+        if "photo" in field_names:
+            author._loaded_photo = author.photo.name or ""
+        return author
 
 
 class Image(models.Model):

@@ -7,6 +7,7 @@ from datetime import timedelta
 import feedparser
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -178,7 +179,7 @@ def test_the_front_page_lists_the_most_read_and_keeps_its_budget(
 # 13. Author pages, author feeds, the topic index, lists
 
 
-def test_an_author_page_has_photo_role_bio_and_a_feed(admin_client, client):
+def test_an_author_page_has_photo_role_bio_and_a_feed(admin_client, client, committed):
     author = make_author("Aigerim Sadykova")
     page = admin_client.get(reverse("admin:articles_author_change", args=[author.pk]))
     data = form_data(page.content.decode(), "author_form")
@@ -209,6 +210,16 @@ def test_an_author_page_has_photo_role_bio_and_a_feed(admin_client, client):
     assert admin_client.post(page.request["PATH_INFO"], data).status_code == 302
     author.refresh_from_db()
     assert author.photo.width == 400
+    # A new photo replaces the old one, whose file goes once the change is committed.
+    old = author.photo.name
+    page = admin_client.get(reverse("admin:articles_author_change", args=[author.pk]))
+    data = form_data(page.content.decode(), "author_form")
+    data["photo"] = upload(image_bytes(size=(600, 600), color=(0, 90, 0)))
+    with committed():
+        assert admin_client.post(page.request["PATH_INFO"], data).status_code == 302
+    author.refresh_from_db()
+    assert author.photo.name != old
+    assert default_storage.exists(author.photo.name) and not default_storage.exists(old)
 
 
 def test_no_author_feed_before_anything_of_theirs_is_public(client):
