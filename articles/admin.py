@@ -142,6 +142,18 @@ class TopicsWidget(AutocompleteSelectMultiple):
         return groups
 
 
+def focal_picker(image):
+    """The picture, to click where crops should centre (static/js/focal-point.js)."""
+    if image is None:
+        return "No picture yet."
+    return format_html(
+        '<span class="focal-picker"><img src="{}" alt="{}" width="320" data-focal-picker>'
+        '<span class="focal-marker" hidden></span></span>',
+        image.thumbnail_url,
+        image.alt,
+    )
+
+
 def new_topic(name: str) -> Tag:
     """The topic `name` typed in an article's tag box, made now (or found, if a colleague made
     it meanwhile)."""
@@ -466,14 +478,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="Picture")
     def cover_preview(self, article):
-        if not article.cover_id:
-            return "No picture yet."
-        return format_html(
-            '<span class="focal-picker"><img src="{}" alt="{}" width="320" data-focal-picker>'
-            '<span class="focal-marker" hidden></span></span>',
-            article.cover.thumbnail_url,
-            article.cover.alt,
-        )
+        return focal_picker(article.cover if article.cover_id else None)
 
     @admin.display(description="Text")
     def body_as_read(self, article):
@@ -857,13 +862,7 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Picture")
     def preview(self, image):
-        if not (image.pk and image.file):
-            return "No picture yet."
-        return format_html(
-            '<span class="focal-picker"><img src="{}" alt="" width="320" data-focal-picker>'
-            '<span class="focal-marker" hidden></span></span>',
-            image.thumbnail_url,
-        )
+        return focal_picker(image if image.pk and image.file else None)
 
     @admin.display(description="Used in")
     def usage(self, image):
@@ -907,10 +906,8 @@ class ImageAdmin(admin.ModelAdmin):
             added.save()
             form = LibraryUploadForm()  # ready for the next one
         query = request.GET.get("q", "")[:100]
-        images = self.get_queryset(request).order_by("-uploaded_at", "-id")
-        if query:
-            images = images.filter(Q(alt__icontains=query) | Q(credit__icontains=query)
-                                   | Q(caption__icontains=query))  # fmt: skip
+        # The library's own search (search_fields), without the list's usage counts.
+        images, _ = self.get_search_results(request, Image.objects.all(), query)
         context = {
             **self.admin_site.each_context(request), "opts": self.opts,
             "title": "Choose a picture", "images": images[:60], "query": query,

@@ -111,13 +111,16 @@ def name_changed(prefix):
     return receiver
 
 
+tag_renamed = name_changed("tag")
+
+
 def tag_changed(sender, instance, created=False, **kwargs):
     """A topic renamed or removed: every page naming it. A section added, moved, renamed or
     removed: every page (their headers list the sections)."""
     if instance.section_position is not None or instance.loaded_section is not None:
         purge_on_commit({EVERYTHING})
     else:
-        name_changed("tag")(sender, instance, created, **kwargs)
+        tag_renamed(sender, instance, created, **kwargs)
 
 
 author_changed = name_changed("author")
@@ -135,9 +138,14 @@ def image_changed(sender, instance, created=False, **kwargs):
     if created:
         return
     keys = {article_key(pk) for pk in instance.shown_in.values_list("pk", flat=True)}
-    for article in instance.covers.only("pk", "author_id"):
-        tag_ids = article.tags.values_list("pk", flat=True)
-        keys |= listing_keys(article, tag_ids, {article.author_id}) | {CARDS}
+    covers = list(instance.covers.only("pk", "author_id"))
+    if covers:
+        tag_ids = Article.tags.through.objects.filter(article__in=covers).values_list(
+            "tag_id", flat=True
+        )
+        for article in covers:
+            keys |= listing_keys(article, (), {article.author_id})
+        keys |= {tag_key(pk) for pk in tag_ids} | {CARDS}
     purge_on_commit(keys)
 
 

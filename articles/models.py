@@ -401,6 +401,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.body, shown_images = library.mark(embeds.mark(sanitize(self.body)))
         self.time_untimed_publication()
+        adding = self._state.adding  # a new article shows no picture yet: nothing to ask
         self.lock_version += 1
         try:
             super().save(*args, **kwargs)
@@ -409,7 +410,7 @@ class Article(models.Model):
             raise
         self._loaded_listing = self.listing_state()
         self.keep_address()
-        if shown_images or (self.pk and self.inline_images.exists()):
+        if shown_images or (not adding and self.inline_images.exists()):
             self.inline_images.set(shown_images)
 
     def get_absolute_url(self):
