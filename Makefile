@@ -49,11 +49,17 @@ lock:
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 \
 	  --generate-hashes --no-header --quiet --upgrade -o requirements.lock
 
+# Translations: compiled from the committed .po files on every machine (Babel: GNU gettext is
+# not needed). A .mo is never committed; a missing one would show English, never empty text.
+MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+locale/%.mo: locale/%.po $(STAMP)
+	@$(VENV)/bin/pybabel -q compile -i $< -o $@
+
 var/secret_key:
 	@mkdir -p var
 	@umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
-run: $(STAMP) var/secret_key
+run: $(STAMP) $(MO) var/secret_key
 	@$(RUN_ENV) $(PY) manage.py migrate --noinput
 	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
 	@$(RUN_ENV) $(PY) manage.py load_demo
@@ -95,7 +101,7 @@ $(VNU): tests/tools/package.json | test-system-packages
 	else echo "NOTE: npm or java is missing: the HTML validation tests will be skipped."; fi
 
 # Lint, format, the import layers (pyproject.toml) and forgotten migrations.
-static-checks: $(STAMP)
+static-checks: $(STAMP) $(MO)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
@@ -110,7 +116,7 @@ check: static-checks
 
 # The production topology on one machine: Varnish on EDGE_PORT (8080) in front of two gunicorn
 # app servers, Redis, the private PostgreSQL (or DATABASE_URL) and a local S3 server for media.
-cluster: $(STAMP) var/secret_key cluster-system-packages
+cluster: $(STAMP) $(MO) var/secret_key cluster-system-packages
 	$(PY) deploy/cluster.py
 
 cluster-system-packages:
@@ -126,7 +132,7 @@ cluster-system-packages:
 	  fi
 
 # Load figures for the README's Performance table (a few minutes; not part of make test).
-bench: $(STAMP)
+bench: $(STAMP) $(MO)
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	  apt-get update -qq && apt-get install -y -qq wrk >/dev/null 2>&1; } || true
 	@command -v varnishd >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
@@ -136,19 +142,19 @@ bench: $(STAMP)
 	$(PY) tests/perf/tricks.py
 
 # The consent dashboard over a million generated events (PostgreSQL keeps the tally).
-bench-consent: $(STAMP)
+bench-consent: $(STAMP) $(MO)
 	$(PY) tests/perf/consent_dashboard.py
 
 # Slow clients against gunicorn alone, then against the edge in front of it (about 3 minutes).
-drill: $(STAMP) cluster-system-packages
+drill: $(STAMP) $(MO) cluster-system-packages
 	$(PY) tests/perf/slowloris.py
 
 # Mixed traffic at 64 connections, undisturbed and with PostgreSQL restarted (about 5 minutes).
-loadtest: $(STAMP)
+loadtest: $(STAMP) $(MO)
 	$(PY) tests/perf/loadtest.py
 
 # 10 minutes of the same traffic with Redis and PostgreSQL restarted, and memory per worker.
-soak: $(STAMP) cluster-system-packages
+soak: $(STAMP) $(MO) cluster-system-packages
 	$(PY) tests/perf/loadtest.py soak
 
 # Backups of the site's database (pg_dump custom format) in var/backups/.

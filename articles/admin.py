@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
@@ -31,6 +31,7 @@ from articles import embeds, revisions
 from articles.html import sanitize
 from articles.images import validate_image
 from articles.models import (
+    LANGUAGE_NAMES,
     Article,
     Author,
     Autosave,
@@ -40,6 +41,7 @@ from articles.models import (
     ReviewNote,
     ShareLink,
     Tag,
+    TagName,
 )
 from articles.share import LIFETIMES, share_url
 
@@ -74,8 +76,17 @@ def can_publish(user) -> bool:
     return user.has_perm("articles.publish_article")
 
 
+class TagNameInline(admin.TabularInline):
+    """Its name and address in Russian, Kazakh and Uzbek (English ones where none is given)."""
+
+    model = TagName
+    extra = 0
+    fields = ["language", "name", "slug"]
+
+
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    inlines = [TagNameInline]
     list_display = ["name", "slug", "section_position"]
     list_filter = [("section_position", admin.EmptyFieldListFilter)]
     search_fields = ["name", "slug"]
@@ -198,7 +209,7 @@ class ArticleForm(forms.ModelForm):
         model = Article
         fields = [
             "title", "slug", "standfirst", "body", "cover", "author", "tags", "status",
-            "published_at", "is_featured", "seo_description",
+            "published_at", "is_featured", "seo_description", "language", "translation_of",
         ]  # fmt: skip
         widgets = {"seo_description": forms.TextInput(attrs={"maxlength": 160, "size": 80})}
 
@@ -208,6 +219,8 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opened_version"].initial = self.instance.lock_version
+        if "language" in self.fields:
+            self.fields["language"].required = False
         cover = self.instance.cover if self.instance.cover_id else None
         for name, attribute in self.COVER_TEXTS.items():
             default = 50 if attribute.startswith("focus") else ""
@@ -291,11 +304,35 @@ class ArticleForm(forms.ModelForm):
             ]
         super()._save_m2m()
 
+    def clean_language(self):
+        """Left out (a form without the field, a script): as it was, or English for a new one."""
+        return self.cleaned_data.get("language") or self.instance.language
+
+    def check_translation(self, cleaned):
+        """A story has one article per language: a translation is of an original (not of
+        another translation, nor of itself), in another language than the original's."""
+        original, language = cleaned.get("translation_of"), cleaned.get("language")
+        if original is None or language is None:
+            return
+        if self.instance.pk and original.pk == self.instance.pk:
+            self.add_error("translation_of", "An article cannot be a translation of itself.")
+        elif self.instance.pk and self.instance.translations.exists():
+            self.add_error(
+                "translation_of", "This article has translations of its own: it is an original."
+            )
+        elif original.language == language:
+            self.add_error(
+                "language",
+                f"The original is in {original.get_language_display()} too: a translation is "
+                "in another language.",
+            )
+
     def clean(self):
         """Nobody loses work to a colleague: a save from a form opened before someone else
         saved the article is refused (the typed text stays in the form, with a way to compare),
         and the next save, made knowingly, goes through."""
         cleaned = super().clean()
+        self.check_translation(cleaned)
         if cleaned.get("cover_image") and not (cleaned.get("cover_alt") or "").strip():
             self.add_error("cover_alt", "Describe the image for readers who cannot see it.")
         if self.instance.pk is None or cleaned.get("opened_version") is None:
@@ -379,12 +416,12 @@ class ArticleAdmin(admin.ModelAdmin):
     # Fits a 1280 px screen beside the filters: "featured" is part of the state.
     list_display = ["title", "state", "published_at", "author"]
     # One state filter: "By status" beside it counted scheduled articles as published.
-    list_filter = [StateFilter, "is_featured", "tags", "author", PictureFilter]
+    list_filter = [StateFilter, "language", "is_featured", "tags", "author", PictureFilter]
     list_select_related = ["author"]
     search_fields = ["title", "standfirst", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["author", "tags", "cover"]
+    autocomplete_fields = ["author", "tags", "cover", "translation_of"]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "opened_version"]}),
@@ -404,6 +441,7 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
         ("Publishing", {"fields": ["author", "tags", "status", "published_at", "is_featured"]}),
+        ("Language", {"fields": ["language", "translation_of", "translations_list"]}),
         ("Search engines", {"fields": ["seo_description"], "classes": ["collapse"]}),
     ]
 
@@ -454,10 +492,51 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return (
-            ["cover_preview"]
+            ["cover_preview", "translations_list"]
             if can_publish(request.user)
-            else ["cover_preview", "status", "published_at", "is_featured", "author"]
+            else ["cover_preview", "translations_list", "status", "published_at", "is_featured",
+                  "author"]
+        )  # fmt: skip
+
+    @admin.display(description="Translations")
+    def translations_list(self, article):
+        """The story in every language, each translation marked where the original changed
+        after it was last saved; and a button per language it is not in yet."""
+        if not article or not article.pk:
+            return "Save the article first; then it can be translated."
+        original = article.translation_of or article
+        others = original.translations.order_by("language")[: len(LANGUAGE_NAMES)]
+        versions = [original, *others]
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a>: {} ({}){}</li>',
+            (
+                (reverse("admin:articles_article_change", args=[v.pk]), v.get_language_display(),
+                 v.title, v.get_status_display(),
+                 " · the original" if v.pk == original.pk else
+                 mark_safe(" · <strong>older than the original's last change</strong>")
+                 if v.updated_at < original.updated_at else "")
+                for v in versions
+            ),
+        )  # fmt: skip
+        present = {v.language for v in versions}
+        buttons = format_html_join(
+            " ",
+            '<button type="submit" class="button" formmethod="post" formnovalidate '
+            'formaction="{}">Translate to {}</button>',
+            (
+                (reverse("admin:article-translate", args=[article.pk, code]), name)
+                for code, name in LANGUAGE_NAMES.items()
+                if code not in present
+            ),
         )
+        note = (
+            '<p class="help">Makes a draft copy in that language, linked to the original, and '
+            "opens it. Save your changes here first.</p>"
+            if buttons
+            else ""
+        )
+        return format_html("<ul>{}</ul><p>{}</p>{}", rows, buttons, mark_safe(note))
 
     def get_fieldsets(self, request, obj=None):
         """Someone who may only read the article (an Author, once it is published) sees its
@@ -635,9 +714,36 @@ class ArticleAdmin(admin.ModelAdmin):
             path("<int:pk>/send-back/", post(self.send_back_view), name="article-send-back"),
             path("<int:pk>/correct/", post(self.correct_view), name="article-correct"),
             path("<int:pk>/share/", view(self.share), name="article-share"),
+            path("<int:pk>/translate/<str:language>/", post(self.translate_view),
+                 name="article-translate"),
             path("<int:pk>/revoke/", view(self.revoke), name="article-revoke"),
             *super().get_urls(),
         ]  # fmt: skip
+
+    # Translations
+
+    def translate_view(self, request, pk, language):
+        """A draft copy of the story's original in `language`, linked to it; or the one that
+        exists already."""
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        if language not in LANGUAGE_NAMES or not self.has_add_permission(request):
+            raise PermissionDenied
+        original = article.translation_of or article
+        existing = original.translations.filter(language=language).first()
+        if existing is None and original.language == language:
+            existing = original
+        if existing is not None:
+            self.message_user(request, f"{LANGUAGE_NAMES[language]}: “{existing}” already is.")
+            return redirect("admin:articles_article_change", existing.pk)
+        with self.revision(request), transaction.atomic():
+            copy = original.translate(language)
+            self.log_addition(request, copy, f"Translation of “{original}” started.")
+        self.message_user(
+            request,
+            f"A {LANGUAGE_NAMES[language]} draft of “{original}” was made: translate its "
+            "headline, text and address, then publish it.",
+        )
+        return redirect("admin:articles_article_change", copy.pk)
 
     # Revisions: the list (on History), compare with now, restore
 

@@ -2,9 +2,10 @@
 each page shows, what a change purges (after commit), and that no page outlives the next
 scheduled publication (so a scheduled article appears at its minute with nothing to run).
 
-Keys: "lists" (front page, site feeds, sitemaps, search, topic index), "cards" (every page with
-article cards, which show tags and bylines), "article-<id>" (its page, and related boxes showing
-it), "tag-<id>" / "author-<id>" (their pages and feeds), "tagname-<id>" / "authorname-<id>"
+Keys: "lists" (front page, site feeds, sitemaps, search, topic index, in every language), "cards"
+(every page with article cards, which show tags and bylines), "article-<id>" (its page, and
+related boxes showing it), "story-<id>" (an article's and its translations' pages), "tag-<id>" /
+"author-<id>" (their pages and feeds), "tagname-<id>" / "authorname-<id>"
 (article pages showing the pill or byline). An edit of an article's text purges its own page
 only; a change to what lists show (title, lead, cover, state, time, author, tags) purges the
 lists it is in; renaming a tag or an author purges every page that names it.
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
 
-from articles.models import Article, Author, Correction, Image, Tag
+from articles.models import Article, Author, Correction, Image, Tag, TagName
 from newsportal import pagecache
 from newsportal.invalidation import EVERYTHING, purge_on_commit, stamps
 
@@ -40,10 +41,17 @@ def author_key(pk) -> str:
     return f"author-{pk}"
 
 
+def story_key(pk) -> str:
+    """An article and its translations (the page of each offers the others)."""
+    return f"story-{pk}"
+
+
 def article_page_keys(article, related) -> list[str]:
-    """What an article page shows: itself, its related articles, its tags' and author's names."""
+    """What an article page shows: itself, its translations, its related articles, its tags'
+    and author's names."""
     return [
         article_key(article.pk),
+        story_key(article.story_id),
         *(article_key(other.pk) for other in related),
         *(f"tagname-{tag.pk}" for tag in article.tags.all()),
         *([f"authorname-{article.author_id}"] if article.author_id else []),
@@ -66,6 +74,7 @@ def article_saved(sender, instance, created, **kwargs):
     if created or instance.listing_changed():
         tag_ids = instance.tags.values_list("pk", flat=True)
         keys = listing_keys(instance, tag_ids, {instance.author_id, instance.loaded_author_id})
+        keys |= {story_key(pk) for pk in {instance.story_id, instance.loaded_story_id} if pk}
     else:
         keys = {article_key(instance.pk)}  # the text only: its own page
     purge_on_commit(keys)
@@ -75,6 +84,7 @@ def article_deleting(sender, instance, **kwargs):
     """Before the tag links go with it: which lists showed it."""
     tag_ids = list(instance.tags.values_list("pk", flat=True))
     instance.purge_keys = listing_keys(instance, tag_ids, {instance.author_id})
+    instance.purge_keys.add(story_key(instance.story_id))
 
 
 def article_deleted(sender, instance, **kwargs):
@@ -121,6 +131,13 @@ def tag_changed(sender, instance, created=False, **kwargs):
         purge_on_commit({EVERYTHING})
     else:
         tag_renamed(sender, instance, created, **kwargs)
+
+
+def tag_name_changed(sender, instance, **kwargs):
+    """A topic's name in another language given, changed or removed: as a rename."""
+    tag = Tag.objects.filter(pk=instance.tag_id).first()
+    if tag is not None:  # else the topic itself is going, and purges as it goes
+        tag_changed(Tag, tag)
 
 
 author_changed = name_changed("author")
@@ -177,6 +194,8 @@ def register() -> None:
     m2m_changed.connect(tags_changed, sender=Article.tags.through, dispatch_uid="purge-tags")
     post_save.connect(correction_changed, sender=Correction, dispatch_uid="purge-correction")
     post_save.connect(image_changed, sender=Image, dispatch_uid="purge-image")
+    post_save.connect(tag_name_changed, sender=TagName, dispatch_uid="purge-tagname-saved")
+    post_delete.connect(tag_name_changed, sender=TagName, dispatch_uid="purge-tagname-deleted")
     post_delete.connect(correction_changed, sender=Correction, dispatch_uid="purge-correction-d")
     for model, receiver in ((Tag, tag_changed), (Author, author_changed)):
         name = model.__name__

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from newsportal.invalidation import EVERYTHING, stamps
 
@@ -26,8 +27,9 @@ def card_key(article, heading_level: int, release: float) -> str:
         cover and (cover.file.name, cover.width, cover.height, cover.focus_class, cover.alt,
                    sorted(cover.renditions.items())),
         author and (author.slug, author.name),
-        [(tag.slug, tag.name) for tag in article.tags.all()],
-        heading_level, release, settings.TIME_ZONE, settings.TIME_LABEL, settings.MEDIA_URL,
+        [(tag.url_slug, tag.label) for tag in article.tags.all()],
+        heading_level, release, get_language(), article.language,
+        settings.TIME_ZONE, settings.TIME_LABEL, settings.MEDIA_URL,
     )  # fmt: skip
     digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
     return f"card:{digest}"

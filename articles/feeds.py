@@ -8,9 +8,10 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from articles.caching import CARDS, CORRECTIONS, LISTS
-from articles.models import Article, Author, Correction, Tag
+from articles.models import Article, Author, Correction, Tag, is_default_language
 from newsportal.pagecache import add_keys
 
 FEED_SIZE = 30
@@ -67,7 +68,7 @@ class LatestArticlesFeed(Feed):
         return settings.SITE_URL + "/"
 
     def description(self):
-        return f"The latest articles from {settings.SITE_NAME}."
+        return _("The latest articles from %(site)s.") % {"site": settings.SITE_NAME}
 
     def items(self):
         return Article.objects.for_listing()[:FEED_SIZE]
@@ -97,7 +98,7 @@ class LatestArticlesFeed(Feed):
         return [Enclosure(settings.SITE_URL + item.cover_url, "0", mime or "image/jpeg")]
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [tag.label for tag in item.tags.all()]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
@@ -110,7 +111,7 @@ class OwnerFeed(LatestArticlesFeed):
     """The newest published articles of one tag or author (what its page lists)."""
 
     def title(self, owner):
-        return f"{owner.name} · {settings.SITE_NAME}"
+        return f"{getattr(owner, 'label', owner.name)} · {settings.SITE_NAME}"
 
     def link(self, owner):
         return settings.SITE_URL + owner.get_absolute_url()
@@ -123,11 +124,19 @@ class TagFeed(OwnerFeed):
 
     def get_object(self, request, slug):
         """A tag with published articles: no feed names a topic before anything is public."""
-        published = Article.tags.through.objects.filter(article__in=Article.objects.published())
-        return get_object_or_404(Tag.objects.filter(pk__in=published.values("tag_id")), slug=slug)
+        shown = Article.objects.published().in_language()
+        published = Article.tags.through.objects.filter(article__in=shown)
+        return get_object_or_404(
+            Tag.objects.by_slug(slug).filter(pk__in=published.values("tag_id"))
+        )
+
+    def feed_url(self, obj=None):
+        return settings.SITE_URL + reverse(self.url_name, args=[obj.url_slug])
 
     def description(self, tag):
-        return tag.description or f"The latest articles about {tag.name}."
+        if tag.description and is_default_language():
+            return tag.description
+        return _("The latest articles about %(topic)s.") % {"topic": tag.label}
 
     def items(self, tag):
         return Article.objects.for_listing().filter(tags=tag)[:FEED_SIZE]
@@ -146,11 +155,11 @@ class AuthorFeed(OwnerFeed):
 
     def get_object(self, request, slug):
         """An author with published articles (no feed names a byline before it is public)."""
-        published = Article.objects.published().values("author_id")
+        published = Article.objects.published().in_language().values("author_id")
         return get_object_or_404(Author.objects.filter(pk__in=published), slug=slug)
 
     def description(self, author):
-        return author.bio or f"The latest articles by {author.name}."
+        return author.bio or _("The latest articles by %(name)s.") % {"name": author.name}
 
     def items(self, author):
         return Article.objects.for_listing().filter(author=author)[:FEED_SIZE]
@@ -174,16 +183,18 @@ class CorrectionsFeed(Feed):
         return settings.SITE_URL + reverse("articles:corrections-rss")
 
     def title(self):
-        return f"Corrections · {settings.SITE_NAME}"
+        return f"{_('Corrections')} · {settings.SITE_NAME}"
 
     def link(self):
         return settings.SITE_URL + reverse("articles:corrections")
 
     def description(self):
-        return f"Corrections, clarifications and updates to articles of {settings.SITE_NAME}."
+        return _("Corrections, clarifications and updates to articles of %(site)s.") % {
+            "site": settings.SITE_NAME
+        }
 
     def items(self):
-        published = Article.objects.published()
+        published = Article.objects.published().in_language()
         return (
             Correction.objects.filter(article__in=published)
             .select_related("article")

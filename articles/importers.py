@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from articles.models import Article, Author, Tag
+from articles.models import Article, Author, Tag, TagName
 from articles.plaintext import PlainTextError, parse
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
@@ -19,15 +19,33 @@ DEMO_ARTICLES = [
         "tags": ["Kazakhstan", "Uzbekistan", "Central Asia", "Diplomacy"],
         "author": "Newsroom",
     },
+    # Our own Russian translation of it, linked to it (the switcher offers each the other).
+    {
+        "path": DEMO_DIR / "novyi-etap-kazakhstansko-uzbekskikh-otnoshenii.txt",
+        "tags": ["Kazakhstan", "Uzbekistan", "Central Asia", "Diplomacy"],
+        "author": "Newsroom",
+        "language": "ru",
+        "translation_of": "a-new-stage-of-kazakh-uzbek-relations",
+    },
 ]
+# The demo topics' names and addresses in Russian.
+DEMO_TAG_NAMES = {
+    "kazakhstan": ("ru", "Казахстан", "kazakhstan"),
+    "uzbekistan": ("ru", "Узбекистан", "uzbekistan"),
+    "central-asia": ("ru", "Центральная Азия", "tsentralnaya-aziya"),
+    "diplomacy": ("ru", "Дипломатия", "diplomatiya"),
+}
 
 
 class ImportFailed(ValueError):
     """The file could not be imported; the message says why, and nothing was written."""
 
 
-def import_article(path, *, slug="", tags=(), author="", overwrite=True) -> tuple[Article, bool]:
-    """Create (or, with `overwrite`, update) the published article in the text file at `path`."""
+def import_article(
+    path, *, slug="", tags=(), author="", overwrite=True, language="", translation_of=""
+) -> tuple[Article, bool]:
+    """Create (or, with `overwrite`, update) the published article in the text file at `path`,
+    in `language` (English by default), a translation of the article at `translation_of`."""
     path = Path(path)
     try:
         parsed = parse(path.read_bytes())
@@ -47,6 +65,10 @@ def import_article(path, *, slug="", tags=(), author="", overwrite=True) -> tupl
         article.title = parsed.title
         article.body = parsed.body
         article.status = Article.Status.PUBLISHED
+        if language:
+            article.language = language
+        if translation_of:
+            article.translation_of = Article.objects.get(slug=translation_of)
         if author:
             article.author, _ = Author.objects.get_or_create(
                 slug=slugify(author), defaults={"name": author}
@@ -62,4 +84,11 @@ def import_article(path, *, slug="", tags=(), author="", overwrite=True) -> tupl
 
 def load_demo() -> list[tuple[Article, bool]]:
     """The demo articles shipped with the project, loaded once: running it again changes nothing."""
-    return [import_article(**demo, overwrite=False) for demo in DEMO_ARTICLES]
+    loaded = [import_article(**demo, overwrite=False) for demo in DEMO_ARTICLES]
+    for slug, (language, name, local_slug) in DEMO_TAG_NAMES.items():
+        tag = Tag.objects.filter(slug=slug).first()
+        if tag is not None:
+            TagName.objects.get_or_create(
+                tag=tag, language=language, defaults={"name": name, "slug": local_slug}
+            )
+    return loaded

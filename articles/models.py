@@ -3,16 +3,19 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator
 from django.db import connection, models
+from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from articles import embeds, library
 from articles.html import sanitize
@@ -24,6 +27,7 @@ from articles.images import (
     stored_name,
     validate_image,
 )
+from articles.languages import document_vector
 
 SLUG_PLACEHOLDER = "__slug__"
 WORDS_PER_MINUTE = 230
@@ -33,17 +37,60 @@ PHOTO_WIDTH = 400
 
 
 @functools.cache
-def _url_with_placeholder(name: str) -> str:
-    return reverse(name, args=[SLUG_PLACEHOLDER])
+def _url_with_placeholder(name: str, language: str) -> str:
+    with translation.override(language):
+        return reverse(name, args=[SLUG_PLACEHOLDER])
 
 
-def slug_url(name: str, slug: str) -> str:
-    """reverse(name, args=[slug]), resolved once per URL name: list pages link hundreds of times.
+def slug_url(name: str, slug: str, language: str | None = None) -> str:
+    """reverse(name, args=[slug]) in `language` (the page's by default), resolved once per URL
+    name and language: list pages link hundreds of times.
 
     Kept because it pays: uncached front and tag pages render 16-21% faster than with reverse()
     per link, above the 6-15% run-to-run spread (tests/perf/tricks.py, part of make bench).
     """
-    return _url_with_placeholder(name).replace(SLUG_PLACEHOLDER, slug, 1)
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    return _url_with_placeholder(name, language).replace(SLUG_PLACEHOLDER, slug, 1)
+
+
+LANGUAGE_NAMES = dict(settings.LANGUAGES)
+TRANSLATED_LANGUAGES = [(code, name) for code, name in settings.LANGUAGES if code != "en"]
+
+
+def is_default_language(language: str | None = None) -> bool:
+    return (language or translation.get_language()) == settings.LANGUAGE_CODE
+
+
+class TagQuerySet(models.QuerySet):
+    def localized(self, language: str | None = None):
+        """With `local_name` and `local_slug`: its name and slug in the page's language, where
+        an editor gave them (TagName); the English ones otherwise. No query of its own."""
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        if language == settings.LANGUAGE_CODE:
+            return self
+        names = TagName.objects.filter(tag=models.OuterRef("pk"), language=language)
+        return self.annotate(
+            local_name=models.Subquery(names.values("name")[:1]),
+            local_slug=models.Subquery(names.values("slug")[:1]),
+        )
+
+    def with_pages(self):
+        """With the languages that have published articles on it, and its slug in each (in the
+        same query): what Tag.pages() reads."""
+        shown = Article.objects.published().filter(tags=models.OuterRef("pk"))
+        names = TagName.objects.filter(tag=models.OuterRef("pk"))
+        return self.annotate(
+            page_languages=ArraySubquery(shown.order_by().values("language").distinct()),
+            name_slugs=ArraySubquery(
+                names.values(pair=JSONObject(language="language", slug="slug"))
+            ),
+        )
+
+    def by_slug(self, slug: str, language: str | None = None):
+        """The topic at `slug` in the page's language: its slug there, else its English one."""
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        named = TagName.objects.filter(language=language, slug=slug).values("tag")
+        return self.localized(language).filter(models.Q(pk__in=named) | models.Q(slug=slug))
 
 
 class Tag(models.Model):
@@ -62,6 +109,7 @@ class Tag(models.Model):
     )
 
     loaded_section = None  # its place in the header as loaded (a change purges every page)
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -74,7 +122,18 @@ class Tag(models.Model):
         self.loaded_section = self.section_position  # the purge (on post_save) has seen both
 
     def get_absolute_url(self):
-        return slug_url("articles:tag", self.slug)
+        """The topic's page in the page's language, at its slug in that language."""
+        return slug_url("articles:tag", self.url_slug)
+
+    @property
+    def url_slug(self) -> str:
+        """Its slug in the page's language (Tag.objects.localized()), else its own."""
+        return getattr(self, "local_slug", None) or self.slug
+
+    @property
+    def label(self) -> str:
+        """Its name in the page's language (Tag.objects.localized()), else its own."""
+        return getattr(self, "local_name", None) or self.name
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
@@ -83,11 +142,51 @@ class Tag(models.Model):
             tag.loaded_section = tag.section_position
         return tag
 
+    def pages(self) -> dict[str, str]:
+        """{language: address} of its page in each language that has published articles on it
+        (Tag.objects.with_pages())."""
+        slugs = {n["language"]: n["slug"] for n in self.name_slugs}
+        return {
+            language: slug_url("articles:tag", slugs.get(language, self.slug), language)
+            for language in self.page_languages
+        }
+
     @classmethod
     def sections(cls) -> list[tuple[str, str]]:
-        """(name, address) of the header's sections, in order."""
-        found = cls.objects.filter(section_position__isnull=False).order_by("section_position")
-        return [(tag.name, tag.get_absolute_url()) for tag in found.only("name", "slug")]
+        """(name, address) of the header's sections in the page's language, in order."""
+        found = cls.objects.localized().filter(section_position__isnull=False)
+        found = found.order_by("section_position").only("name", "slug")
+        return [(tag.label, tag.get_absolute_url()) for tag in found]
+
+
+class TagName(models.Model):
+    """A topic's name and address in another language than English."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="names")
+    language = models.CharField(max_length=7, choices=TRANSLATED_LANGUAGES)
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(
+        max_length=100, help_text="Its address in this language (Latin letters)."
+    )
+
+    class Meta:
+        verbose_name = "name in another language"
+        verbose_name_plural = "names in other languages"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tag", "language"],
+                name="tagname_one_per_language",
+                violation_error_message="This topic already has a name in this language.",
+            ),
+            models.UniqueConstraint(
+                fields=["language", "slug"],
+                name="tagname_unique_slug",
+                violation_error_message="Another topic has this address in this language.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.language})"
 
 
 class Author(models.Model):
@@ -264,18 +363,33 @@ class ArticleQuerySet(models.QuerySet):
         """The one definition of what readers may see: published, and not scheduled for later."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def in_language(self, language: str | None = None):
+        return self.filter(language=language or translation.get_language())
+
     def for_reading(self):
-        """Published articles with their author and tags, without the search vector."""
+        """Published articles with their author and tags (named in the page's language),
+        without the search vector."""
         return (
             self.published()
             .select_related("author", "cover")
-            .prefetch_related("tags")
+            .prefetch_related(models.Prefetch("tags", queryset=Tag.objects.localized()))
             .defer("search_vector")
         )
 
     def for_listing(self):
-        """What a list page renders: no body and no search vector, newest first."""
-        return self.for_reading().defer("body")
+        """What a list page of the page's language renders: no body and no search vector,
+        newest first."""
+        return self.for_reading().in_language().defer("body")
+
+    def with_versions(self):
+        """Each article with `versions`: [{language, slug}] of its story's published versions
+        (itself, its original, their translations), in the same query."""
+        story = Coalesce(models.OuterRef("translation_of_id"), models.OuterRef("pk"))
+        versions = Article.objects.published().filter(
+            models.Q(pk=story) | models.Q(translation_of=story)
+        )
+        pairs = versions.values(pair=JSONObject(language="language", slug="slug"))
+        return self.annotate(versions=ArraySubquery(pairs))
 
     def related_to(self, article, limit=4):
         """Other published articles sharing a tag with `article`, newest first."""
@@ -285,9 +399,9 @@ class ArticleQuerySet(models.QuerySet):
         # `limit`, instead of sorting every article of every shared tag.
         return (
             self.published()
-            .filter(pk__in=sharing)
+            .filter(pk__in=sharing, language=article.language)
             .exclude(pk=article.pk)
-            .only("title", "slug", "published_at")
+            .only("title", "slug", "language", "published_at")
             .order_by("-published_at", "-id")[:limit]
         )
 
@@ -310,6 +424,22 @@ class Article(models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(
         max_length=300, unique=True, help_text="Used in the URL; keep it short."
+    )
+    language = models.CharField(
+        max_length=7,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="What it is written in: its address, lists and feeds follow it.",
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        limit_choices_to={"translation_of": None},
+        verbose_name="translation of",
+        help_text="The original article this one translates: readers are offered each other.",
     )
     standfirst = models.TextField(
         blank=True, help_text="The lead: one or two sentences under the headline."
@@ -353,11 +483,17 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Kept current by PostgreSQL on every write: headline outweighs lead, lead outweighs text.
+    # Kept current by PostgreSQL on every write, with its language's configuration
+    # (articles/languages.py).
     search_vector = models.GeneratedField(
-        expression=SearchVector("title", weight="A", config="english")
-        + SearchVector("standfirst", weight="B", config="english")
-        + SearchVector("body", weight="C", config="english"),
+        expression=models.Case(
+            *(
+                models.When(language=code, then=document_vector(code))
+                for code, _ in settings.LANGUAGES
+            ),
+            default=document_vector("simple"),
+            output_field=SearchVectorField(),
+        ),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -367,7 +503,7 @@ class Article(models.Model):
     # What list pages, feeds and sitemaps show: a change to one of these purges them.
     LISTING_FIELDS = (
         "status", "published_at", "is_featured", "author_id", "slug", "title", "standfirst",
-        "cover_id",
+        "cover_id", "language", "translation_of_id",
     )  # fmt: skip
 
     class Meta:
@@ -377,9 +513,14 @@ class Article(models.Model):
             models.Index(
                 fields=["status", "-published_at", "-id"], name="article_status_published_idx"
             ),
-            # The front page's lead: featured first, then newest.
+            # Each language's lists, and its front page's lead (featured first, then newest).
             models.Index(
-                fields=["status", "-is_featured", "-published_at", "-id"], name="article_lead_idx"
+                fields=["language", "status", "-published_at", "-id"],
+                name="article_language_listing_idx",
+            ),
+            models.Index(
+                fields=["language", "status", "-is_featured", "-published_at", "-id"],
+                name="article_lead_idx",
             ),
             GinIndex(fields=["search_vector"], name="article_search_idx"),
             # "Did you mean": trigram similarity over titles (pg_trgm).
@@ -387,6 +528,11 @@ class Article(models.Model):
         ]
         permissions = [("publish_article", "Can publish, schedule and feature articles")]
         constraints = [
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                name="article_one_translation_per_language",
+                violation_error_message="This story already has a translation in this language.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(status__in=["draft", "review"])
                 | models.Q(published_at__isnull=False),
@@ -414,7 +560,30 @@ class Article(models.Model):
             self.inline_images.set(shown_images)
 
     def get_absolute_url(self):
-        return slug_url("articles:article", self.slug)
+        """Its address, under its own language's prefix whatever the page's language."""
+        return slug_url("articles:article", self.slug, self.language)
+
+    def translation_urls(self) -> dict[str, str]:
+        """{language: address} of its published versions (Article.objects.with_versions())."""
+        return {
+            v["language"]: slug_url("articles:article", v["slug"], v["language"])
+            for v in getattr(self, "versions", None) or []
+        }
+
+    def translate(self, language: str) -> "Article":
+        """A draft in `language` with this article's text to translate, linked to it."""
+        base = f"{self.slug}-{language}"[:290]
+        slug, number = base, 1
+        while Article.objects.filter(slug=slug).exists():
+            number += 1
+            slug = f"{base}-{number}"
+        copy = Article.objects.create(
+            title=self.title, slug=slug, standfirst=self.standfirst, body=self.body,
+            author=self.author, cover=self.cover, seo_description=self.seo_description,
+            language=language, translation_of=self, status=Article.Status.DRAFT,
+        )  # fmt: skip
+        copy.tags.set(self.tags.all())
+        return copy
 
     def keep_address(self):
         """Published (or scheduled): this address is one to keep answering from the time it
@@ -441,6 +610,17 @@ class Article(models.Model):
     def listing_changed(self) -> bool:
         """Whether what lists show of it differs from what was loaded (True when unknown)."""
         return self._loaded_listing != self.listing_state()
+
+    @property
+    def story_id(self) -> int:
+        """The original of its story (itself, or the article it translates)."""
+        return self.translation_of_id or self.pk
+
+    @property
+    def loaded_story_id(self):
+        if self._loaded_listing is None:
+            return None
+        return self._loaded_listing[self.LISTING_FIELDS.index("translation_of_id")] or self.pk
 
     @property
     def loaded_author_id(self):
@@ -529,9 +709,9 @@ class Correction(models.Model):
     an update."""
 
     class Kind(models.TextChoices):
-        CORRECTION = "correction", "Correction"
-        CLARIFICATION = "clarification", "Clarification"
-        UPDATE = "update", "Update"
+        CORRECTION = "correction", _("Correction")
+        CLARIFICATION = "clarification", _("Clarification")
+        UPDATE = "update", _("Update")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(max_length=15, choices=Kind, default=Kind.CORRECTION)
@@ -621,7 +801,7 @@ class Redirect(models.Model):
         if self.old_path == self.new_path:
             raise ValidationError({"new_path": "An address cannot send readers to itself."})
         path, seen = self.new_path, {self.old_path}
-        for _ in range(self.MAX_HOPS):
+        for _hop in range(self.MAX_HOPS):
             if path in seen:
                 raise ValidationError({"new_path": f"This would make a loop through {path}."})
             seen.add(path)
@@ -668,15 +848,16 @@ class ReadCount(models.Model):
             )
 
     @classmethod
-    def most_read(cls, days: int = 2, limit: int = 5):
-        """The published articles read most over the last `days` days, most first (one query)."""
+    def most_read(cls, language: str, days: int = 2, limit: int = 5):
+        """The published articles in `language` read most over the last `days` days, most
+        first (one query)."""
         since = timezone.localdate() - timedelta(days=days - 1)
         return (
             Article.objects.published()
-            .filter(read_counts__day__gte=since)
+            .filter(language=language, read_counts__day__gte=since)
             .annotate(reads=models.Sum("read_counts__count"))
             .order_by("-reads", "-published_at", "-id")
-            .only("title", "slug", "published_at")[:limit]
+            .only("title", "slug", "language", "published_at")[:limit]
         )
 
 

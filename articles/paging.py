@@ -10,9 +10,24 @@ publication changes counts without a purge).
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 
 from newsportal.invalidation import stamps
 from newsportal.pagecache import page_lifetime
+
+
+def kept(purge_key: str, name: str, compute, request=None):
+    """compute(), made once per change of what `purge_key` names (and per language): stored
+    under the key's purge stamp, read before computing."""
+    stamp = stamps([purge_key], request)[purge_key]
+    key = f"{name}:{get_language()}:{purge_key}:{stamp}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        lifetime = page_lifetime()
+        if lifetime > 0:
+            cache.set(key, value, lifetime)
+    return value
 
 
 class ListPaginator(Paginator):
@@ -23,12 +38,4 @@ class ListPaginator(Paginator):
 
     @cached_property
     def count(self):
-        stamp = stamps([self.purge_key], self.request)[self.purge_key]
-        key = f"count:{self.purge_key}:{stamp}"
-        count = cache.get(key)
-        if count is None:
-            count = super().count
-            lifetime = page_lifetime()
-            if lifetime > 0:
-                cache.set(key, count, lifetime)
-        return count
+        return kept(self.purge_key, "count", lambda: super(ListPaginator, self).count, self.request)

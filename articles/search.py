@@ -3,6 +3,7 @@
 import re
 
 import nh3
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -11,8 +12,10 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db.models import F, Q
-from django.db.models.functions import Left
+from django.db.models.functions import Coalesce, Left
+from django.utils.translation import get_language
 
+from articles.languages import normalise, search_config
 from articles.models import Article, Tag
 
 MAX_QUERY_CHARS = 200
@@ -28,11 +31,16 @@ def clean_query(raw: str) -> str:
 
 
 def websearch(text: str) -> SearchQuery:
-    return SearchQuery(text, search_type="websearch", config="english")
+    """The reader's words, in the page's language's configuration (articles/languages.py)."""
+    language = get_language()
+    return SearchQuery(
+        normalise(text, language), search_type="websearch", config=search_config(language)
+    )
 
 
 def search(text: str):
-    """Published articles matching `text` (web-search syntax: "phrases", or, -not), ranked."""
+    """Published articles of the page's language matching `text` (web-search syntax:
+    "phrases", or, -not), ranked."""
     query = websearch(text)
     return (
         Article.objects.for_listing()
@@ -55,7 +63,7 @@ def add_snippets(articles, text: str) -> None:
             snippet=SearchHeadline(
                 Left("body", SNIPPET_SOURCE_CHARS),
                 websearch(text),
-                config="english",
+                config=search_config(get_language()),
                 start_sel="<mark>",
                 stop_sel="</mark>",
                 max_words=40,
@@ -77,13 +85,16 @@ def topics(text: str) -> list:
     """Public topics whose name contains the query or looks like it (pg_trgm): shown beside the
     results, and as "did you mean" when nothing matched. Each leads to its page, which has
     articles: never to another search that may find nothing."""
-    public = Article.tags.through.objects.filter(article__in=Article.objects.published())
+    shown = Article.objects.published().in_language()
+    public = Article.tags.through.objects.filter(article__in=shown)
+    tags = Tag.objects.localized().filter(pk__in=public.values("tag_id"))
+    field = "name"
+    if get_language() != settings.LANGUAGE_CODE:  # its name in the page's language
+        tags, field = tags.annotate(shown_name=Coalesce("local_name", "name")), "shown_name"
     return list(
-        Tag.objects.filter(pk__in=public.values("tag_id"))
-        .annotate(similarity=TrigramSimilarity("name", text))
-        .filter(Q(similarity__gt=TAG_SIMILARITY) | Q(name__icontains=text))
-        .order_by("-similarity", "name")
-        .only("name", "slug")[:SUGGESTIONS]
+        tags.annotate(similarity=TrigramSimilarity(field, text))
+        .filter(Q(similarity__gt=TAG_SIMILARITY) | Q(**{f"{field}__icontains": text}))
+        .order_by("-similarity", field)[:SUGGESTIONS]
     )
 
 
@@ -91,8 +102,9 @@ def suggestions(text: str) -> list:
     """ "Did you mean": headlines that look like a query that found nothing (pg_trgm)."""
     return list(
         Article.objects.published()
+        .in_language()
         .filter(title__trigram_word_similar=text)
         .annotate(similarity=TrigramWordSimilarity(text, "title"))
         .order_by("-similarity")
-        .only("title", "slug")[:SUGGESTIONS]
+        .only("title", "slug", "language")[:SUGGESTIONS]
     )

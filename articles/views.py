@@ -1,19 +1,29 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date
+from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from articles.caching import CARDS, CORRECTIONS, LISTS, article_page_keys, author_key, tag_key
 from articles.cards import render_cards
-from articles.models import Article, ArticleAddress, Author, Correction, ReadCount, Tag
+from articles.models import (
+    Article,
+    ArticleAddress,
+    Author,
+    Correction,
+    ReadCount,
+    Tag,
+    is_default_language,
+)
 from articles.paging import ListPaginator
 from articles.search import add_snippets, clean_query, search, suggestions, topics
 from articles.share import read_token
@@ -68,16 +78,18 @@ class CountOnceMixin(LastPageMixin):
         return self.count_key
 
 
-MOST_READ_KEY = "articles:most-read"
+MOST_READ_KEY = "articles:most-read:{}"
 MOST_READ_SECONDS = 300
 
 
-def most_read() -> list:
-    """The most read list, counted again at most every five minutes (the front page shows it)."""
-    found = cache.get(MOST_READ_KEY)
+def most_read(language: str) -> list:
+    """A language's most read list, counted again at most every five minutes (its front page
+    shows it)."""
+    key = MOST_READ_KEY.format(language)
+    found = cache.get(key)
     if found is None:
-        found = [(a.title, a.get_absolute_url()) for a in ReadCount.most_read()]
-        cache.set(MOST_READ_KEY, found, MOST_READ_SECONDS)
+        found = [(a.title, a.get_absolute_url()) for a in ReadCount.most_read(language)]
+        cache.set(key, found, MOST_READ_SECONDS)
     return found
 
 
@@ -97,7 +109,7 @@ class FrontPageView(CacheKeysMixin, CountOnceMixin, ListView):
             Article.objects.for_listing().order_by("-is_featured", "-published_at", "-id")[
                 : self.TOP
             ]
-        )
+        )  # in the page's language, as every list
         return Article.objects.for_listing().exclude(pk__in=[a.pk for a in self.top])
 
     def get_context_data(self, **kwargs):
@@ -107,7 +119,7 @@ class FrontPageView(CacheKeysMixin, CountOnceMixin, ListView):
         cards = render_cards(context["articles"], heading_level=3, request=self.request)
         return {
             **context, "lead": lead, "secondary": secondary, "cards": cards,
-            "most_read": most_read() if first else [],
+            "most_read": most_read(get_language()) if first else [],
         }  # fmt: skip
 
     def cache_keys(self, context):
@@ -116,7 +128,7 @@ class FrontPageView(CacheKeysMixin, CountOnceMixin, ListView):
 
 class ArticleDetailView(CacheKeysMixin, DetailView):
     def get_queryset(self):
-        return Article.objects.for_reading().prefetch_related("corrections")
+        return Article.objects.for_reading().prefetch_related("corrections").with_versions()
 
     def get(self, request, *args, **kwargs):
         try:
@@ -124,9 +136,22 @@ class ArticleDetailView(CacheKeysMixin, DetailView):
         except Http404:
             return retired_address(request, kwargs["slug"])
 
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        if article.language != get_language():
+            raise ElsewhereError(article)
+        return article
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except ElsewhereError as moved:  # /articles/<a Russian article> -> /ru/articles/...
+            return HttpResponsePermanentRedirect(moved.article.get_absolute_url())
+
     def get_context_data(self, **kwargs):
         related = list(Article.objects.related_to(self.object))
-        return super().get_context_data(related=related, **kwargs)
+        translations = self.object.translation_urls()
+        return super().get_context_data(related=related, translations=translations, **kwargs)
 
     def cache_keys(self, context):
         return article_page_keys(self.object, context["related"])
@@ -137,13 +162,22 @@ class ArticleDetailView(CacheKeysMixin, DetailView):
         return response
 
 
+class ElsewhereError(Exception):
+    """The article lives under another language's prefix."""
+
+    def __init__(self, article):
+        self.article = article
+
+
 def retired_address(request, slug):
     """An address a published article had: 301 to where it lives now (one hop, however many
     times it moved), or 410 Gone once it was unpublished or deleted. Else a 404."""
     address = ArticleAddress.objects.filter(slug=slug).first()
     if address is None or not address.was_public():
         raise Http404("No article here.")
-    article = Article.objects.published().filter(pk=address.article_id).only("slug").first()
+    article = (
+        Article.objects.published().filter(pk=address.article_id).only("slug", "language").first()
+    )
     if article is not None:
         return HttpResponsePermanentRedirect(article.get_absolute_url())
     return render(request, "articles/gone.html", status=410)
@@ -158,7 +192,7 @@ class CorrectionsView(CacheKeysMixin, CountOnceMixin, ListView):
     count_key = CORRECTIONS
 
     def get_queryset(self):
-        published = Article.objects.published().only("title", "slug")
+        published = Article.objects.published().only("title", "slug", "language")
         return (
             Correction.objects.filter(article__in=Article.objects.published())
             .prefetch_related(Prefetch("article", queryset=published))
@@ -176,11 +210,13 @@ class TagIndexView(CacheKeysMixin, ListView):
     template_name = "articles/tag_list.html"
 
     def get_queryset(self):
-        published = Q(articles__in=Article.objects.published())
+        published = Q(articles__in=Article.objects.published().in_language())
+        name = "name" if is_default_language() else Coalesce("local_name", "name")
         return (
-            Tag.objects.annotate(article_count=Count("articles", filter=published))
+            Tag.objects.localized()
+            .annotate(article_count=Count("articles", filter=published))
             .filter(article_count__gt=0)
-            .order_by(Lower("name"), "name")  # "aviation" among the A's
+            .order_by(Lower(name), name)  # "aviation" among the A's
         )
 
     def cache_keys(self, context):
@@ -197,8 +233,11 @@ class ArticlesOfView(CacheKeysMixin, CountOnceMixin, ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        self.owner = get_object_or_404(self.owner_model, slug=self.kwargs["slug"])
+        self.owner = self.get_owner(self.kwargs["slug"])
         return Article.objects.for_listing().filter(**{self.owner_lookup: self.owner})
+
+    def get_owner(self, slug):
+        return get_object_or_404(self.owner_model, slug=slug)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(owner=self.owner, **kwargs)
@@ -222,6 +261,30 @@ class TagView(ArticlesOfView):
     owner_lookup = "tags"
     owner_key = staticmethod(tag_key)
     template_name = "articles/tag_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return {**context, "translations": self.owner.pages()}
+
+    def get_owner(self, slug):
+        """At its slug in the page's language (or its English one, which leads there)."""
+        tags = list(Tag.objects.by_slug(slug).with_pages()[:2])
+        tag = next((t for t in tags if t.url_slug == slug), None)
+        if tag is None and tags:
+            raise TagElsewhere(tags[0].get_absolute_url())
+        if tag is None:
+            raise Http404("No such topic.")
+        return tag
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except TagElsewhere as moved:
+            return HttpResponsePermanentRedirect(moved.args[0])
+
+
+class TagElsewhere(Exception):
+    """The topic has another address in this language."""
 
 
 class AuthorView(ArticlesOfView):
@@ -258,7 +321,13 @@ class SearchView(CacheKeysMixin, LastPageMixin, ListView):
 
 
 def render_preview(request, article):
-    """An unpublished article as readers will see it, marked as a preview, never cached."""
+    """An unpublished article as readers will see it (in its language), marked as a preview,
+    never cached."""
+    with translation.override(article.language):
+        return _render_preview(request, article)
+
+
+def _render_preview(request, article):
     response = render(
         request,
         "articles/article_detail.html",

@@ -11,13 +11,13 @@ reads past the declared length.
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_noop
 
 
 def refuse(request, status: int, title: str, message: str):
-    response = render(
-        request, "error_body.html", {"title": title, "message": message}, status=status
-    )
-    return response
+    """The error page, its texts in the page's language (they are marked with gettext_noop)."""
+    context = {"title": gettext(title), "message": gettext(message)}
+    return render(request, "error_body.html", context, status=status)
 
 
 class RequestBodyLimitMiddleware:
@@ -35,18 +35,29 @@ class RequestBodyLimitMiddleware:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return refuse(request, 400, "Bad request", "The request's length is not a number.")
+            return refuse(
+                request,
+                400,
+                gettext_noop("Bad request"),
+                gettext_noop("The request's length is not a number."),
+            )
         chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
         if chunked and not in_admin:
-            return refuse(request, 411, "Length required", "Say how long the request is.")
+            return refuse(
+                request,
+                411,
+                gettext_noop("Length required"),
+                gettext_noop("Say how long the request is."),
+            )
         if not in_admin and request.content_type == "multipart/form-data":
             return refuse(
-                request, 415, "Unsupported form",
-                "No form here takes files; send the form as a plain form.",
+                request, 415, gettext_noop("Unsupported form"),
+                gettext_noop("No form here takes files; send the form as a plain form."),
             )  # fmt: skip
         if length > limit:
             return refuse(
-                request, 413, "Too large",
-                f"At most {limit // 1024:,} KB can be sent here; nothing was saved.",
+                request, 413, gettext_noop("Too large"),
+                gettext("At most %(size)s KB can be sent here; nothing was saved.")
+                % {"size": f"{limit // 1024:,}"},
             )  # fmt: skip
         return self.get_response(request)

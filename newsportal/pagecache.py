@@ -30,6 +30,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers, set_resp
 
 from newsportal import querystrings
 from newsportal.invalidation import EVERYTHING, purged_since, stamps
+from newsportal.languages import strip_language
 from newsportal.ratelimit import over_limit, too_many
 
 UNCACHEABLE_CONTROLS = ("private", "no-store", "no-cache")
@@ -166,7 +167,7 @@ class PageCacheMiddleware:
         return (
             request.method in ("GET", "HEAD")
             and not signed_in(request)
-            and not request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PATHS)
+            and not strip_language(request.path).startswith(settings.PAGE_CACHE_EXCLUDED_PATHS)
         )
 
     @staticmethod

@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 
+from newsportal.languages import strip_language
+
 TRACKING = re.compile(
     r"^(utm_[a-z]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|igshid|_ga|_gl|ref_src)$"
 )
@@ -34,6 +36,7 @@ def clean_path(request) -> str:
 
 def allowed_parameters(path: str) -> frozenset[str]:
     rules = settings.PAGE_CACHE_QUERY_PARAMETERS
+    path = strip_language(path)  # /ru/search/ takes what /search/ takes
     prefix = max((p for p in rules if path.startswith(p)), key=len, default=None)
     return frozenset(rules[prefix]) if prefix is not None else frozenset()
 

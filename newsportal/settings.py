@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy (built once, with the admin's exception) and Permissions-Policy.
     "newsportal.headers.SecurityHeadersMiddleware",
+    # The language is the address's (/ru/, /kk/, /uz/; none for English): error pages need it.
+    "newsportal.languages.LanguageMiddleware",
     "newsportal.errors.ErrorPageMiddleware",
     # Bodies are refused by size and kind before anything reads them (newsportal/bodies.py).
     "newsportal.bodies.RequestBodyLimitMiddleware",
@@ -112,6 +114,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -212,7 +215,11 @@ AUTH_PASSWORD_VALIDATORS = [
     )
 ]
 
+# English at today's addresses; the others under /ru/, /kk/ and /uz/ (newsportal/languages.py).
+# Translations: locale/<language>/LC_MESSAGES/django.po, compiled by the build (make).
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ru", "Русский"), ("kk", "Қазақша"), ("uz", "Oʻzbekcha")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # The newsroom's time zone: readers see times in it, with its name (the demo newsroom is in
 # Kazakhstan). TIME_LABEL names it for readers; by default the city of TIME_ZONE ("Almaty time").
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Almaty")

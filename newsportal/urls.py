@@ -2,6 +2,7 @@
 `newsportal/` that may import an app, as the composition root)."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path, re_path
@@ -38,9 +39,14 @@ urlpatterns = [
     # Sign-in attempts per client are limited (slowed down, never locked out: settings.py).
     path(f"{settings.ADMIN_URL}login/", rate_limited("login", methods={"POST"})(admin.site.login)),
     path(settings.ADMIN_URL, admin.site.urls),
+]
+# Readers' pages in each language: English at today's addresses, the others under /ru/, /kk/ and
+# /uz/ (newsportal/languages.py activates the address's language before these are resolved).
+urlpatterns += i18n_patterns(
     path("", include("newsportal.consent.urls")),
     path("", include("articles.urls")),
-]
+    prefix_default_language=False,
+)
 
 if settings.SERVE_MEDIA:
     media_prefix = settings.MEDIA_URL.lstrip("/")

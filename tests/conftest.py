@@ -54,7 +54,7 @@ def warm_caches(db):
     the header's sections and the most read list."""
     seconds_until_next_publication()
     current_sections()
-    most_read()
+    most_read("en")
     return current_policy()
 
 

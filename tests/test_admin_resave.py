@@ -16,7 +16,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.admin import ArticleAdmin
 from articles.models import Article, Correction, Image, Redirect
-from newsportal.consent.models import CookieCategory, CookiePolicy
+from newsportal.consent.models import CookieCategory, CookiePolicy, PolicyTranslation
+from newsportal.consent.translations import install as install_translations
 from tests.factories import make_author, make_tag
 from tests.forms import form_data
 from tests.helpers import decide, signed_in
@@ -137,9 +138,11 @@ def realistic_objects(staff_client):
     image = Image.objects.latest("pk")  # the cover is one too
     article.body += f'<figure><img src="{image.url}" alt="Herders" data-file="{image.pk}"></figure>'
     article.save()  # shown in the text: a library picture in use
+    install_translations(CookiePolicy, PolicyTranslation)  # the policy in three languages
     return [
         article, article.tags.get(), article.author, correction, redirect, image,
         CookiePolicy.objects.first(), *CookieCategory.objects.all(),
+        PolicyTranslation.objects.first(),
         AccessAttempt.objects.get(), AccessLog.objects.first(),
     ]  # fmt: skip
 

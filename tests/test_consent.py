@@ -178,6 +178,8 @@ def test_javascript_gets_json_and_the_same_cookie(client):
         "changed": True,
         "state": "custom",
         "label": "analytics allowed",
+        "message": "Saved: you allowed: analytics.",  # in the page's language (consent.js)
+        "footer": "Cookies: analytics allowed",
         "granted": ["analytics"],
     }
     assert consent_cookie(response).value

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, Tag
+from articles.models import Article, Tag, TagName
 
 pytestmark = pytest.mark.django_db
 
@@ -61,10 +61,16 @@ def test_importing_again_updates_instead_of_duplicating():
 
 def test_load_demo_is_idempotent_and_tags_the_article():
     call_command("load_demo")
-    first = Article.objects.get()
+    first = Article.objects.get(language="en")
     call_command("load_demo")
-    article = Article.objects.get()
+    article = Article.objects.get(language="en")
     assert article.updated_at == first.updated_at
+    # Its Russian translation, ours, linked to it; with the topics' Russian names.
+    russian = Article.objects.get(language="ru")
+    assert russian.translation_of == article
+    assert Article.objects.count() == 2
+    assert russian.get_absolute_url().startswith("/ru/articles/")
+    assert TagName.objects.get(tag__slug="diplomacy", language="ru").name == "Дипломатия"
     assert sorted(article.tags.values_list("name", flat=True)) == [
         "Central Asia",
         "Diplomacy",

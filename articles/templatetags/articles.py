@@ -7,6 +7,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
+from django.utils.translation import get_language, gettext
 
 from articles import embeds, library
 from articles.search import safe_snippet
@@ -61,19 +62,43 @@ def news_article_ld(context, article):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
 
 
+# How each language writes a day and a time ("E": the month's name as in "27 ноября").
+DATE_TIME_FORMATS = {"en": "j F Y, H:i", "ru": "j E Y, H:i", "kk": "j E Y, H:i", "uz": "j-F Y, H:i"}
+SHORT_FORMATS = {"en": "j F, H:i", "ru": "j E, H:i", "kk": "j E, H:i", "uz": "j-F, H:i"}
+DAY_FORMATS = {"en": "j M Y", "ru": "j E Y", "kk": "j E Y", "uz": "j-F Y"}
+LOWER_CASE_MONTHS = {"kk", "uz"}  # "27 қараша", "27-noyabr" (Django's names are capitalised)
+
+
+def local_date(value, formats: dict) -> str:
+    language = get_language() or settings.LANGUAGE_CODE
+    value = localtime(value)
+    text = date_format(value, formats.get(language, formats["en"]))
+    if language in LOWER_CASE_MONTHS:
+        for month in {date_format(value, "F"), date_format(value, "E")}:
+            text = text.replace(month, month.lower())
+    return text
+
+
+@register.filter
+def day(value):
+    """The day alone, as the page's language writes it."""
+    return local_date(value, DAY_FORMATS) if value else ""
+
+
 @register.simple_tag
-def when(value, fmt="j F Y, H:i", ago=False):
+def when(value, fmt=None, ago=False):
     """A time as readers read it: in the newsroom's time zone, with its name, in a <time> that
-    keeps the exact value. `ago`: lists say "2 h ago" within the last day (static/js/site.js
-    writes it at reading time: cached cards would make a server-written one wrong)."""
+    keeps the exact value, written as the page's language writes it (`fmt="short"`: without
+    the year). `ago`: lists say "2 h ago" within the last day (static/js/site.js writes it at
+    reading time: cached cards would make a server-written one wrong)."""
     if not value:
         return ""
     return format_html(
         '<time datetime="{}"{}>{} {}</time>',
         iso(value),
         mark_safe(" data-ago") if ago else "",
-        date_format(localtime(value), fmt),
-        settings.TIME_LABEL,
+        local_date(value, SHORT_FORMATS if fmt == "short" else DATE_TIME_FORMATS),
+        gettext(settings.TIME_LABEL),  # names in articles/i18n.py
     )
 
 

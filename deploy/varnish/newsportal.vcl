@@ -37,8 +37,9 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
-    # Never kept here: the admin, previews and share links, the consent endpoint, health checks.
-    if (req.url ~ "^/(admin|preview|consent)(/|$)" || req.url ~ "^/(healthz|readyz)") {
+    # Never kept here: the admin, previews and share links, the consent endpoint, health checks
+    # (in every language: /ru/preview/... too).
+    if (req.url ~ "^(/(ru|kk|uz))?/(admin|preview|consent)(/|$)" || req.url ~ "^/(healthz|readyz)") {
         return (pass);
     }
     # A signed-in editor's pages are theirs alone.

@@ -16,6 +16,7 @@ from newsportal.consent.models import (
     Cookie,
     CookieCategory,
     CookiePolicy,
+    PolicyTranslation,
     freeze_categories,
 )
 from newsportal.consent.policy import current_policy
@@ -94,6 +95,22 @@ class CookiePolicyAdmin(admin.ModelAdmin):
                 request, f"Published {obj}: {asked}. Earlier versions stay as they were."
             )
         return HttpResponseRedirect(reverse("admin:consent_cookiepolicy_changelist"))
+
+
+@admin.register(PolicyTranslation)
+class PolicyTranslationAdmin(admin.ModelAdmin):
+    """A version's texts in another language. A new version starts without any: its visitors
+    see the English texts until they are translated (never a translation of an older text)."""
+
+    list_display = ["__str__", "language", "policy"]
+    list_filter = ["language"]
+    fields = ["policy", "language", "banner_text", "policy_text", "categories"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "policy":
+            field.initial = CookiePolicy.objects.values_list("pk", flat=True).first()
+        return field
 
 
 class CookieInline(admin.TabularInline):

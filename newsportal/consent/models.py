@@ -201,3 +201,51 @@ class ConsentTally(models.Model):
 
     def __str__(self):
         return f"{self.hour:%Y-%m-%d %H:00} {self.action}: {self.events}"
+
+
+def translated_languages():
+    from django.conf import settings
+
+    return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+class PolicyTranslation(models.Model):
+    """A published version's texts in another language. A language without one is shown the
+    English texts (never an empty banner), and a decision records which language was shown."""
+
+    policy = models.ForeignKey(CookiePolicy, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=7, choices=translated_languages)
+    banner_text = models.TextField()
+    policy_text = models.TextField(help_text="Blank lines split paragraphs.")
+    categories = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Per category key: {"analytics": {"name": "…", "description": "…", '
+        '"cookies": {"_ga": "its purpose"}}}. What is missing is shown in English.',
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "language"],
+                name="policy_translation_once_per_language",
+                violation_error_message="This version already has a text in this language.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.policy} ({self.language})"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        known = {c["key"] for c in self.policy.categories} if self.policy_id else set()
+        if not isinstance(self.categories, dict) or not all(
+            isinstance(v, dict) for v in self.categories.values()
+        ):
+            raise ValidationError({"categories": "A category key, then its texts, as shown."})
+        unknown = set(self.categories) - known
+        if unknown:
+            raise ValidationError(
+                {"categories": f"Not categories of this version: {', '.join(sorted(unknown))}."}
+            )

@@ -1,6 +1,9 @@
 """The current cookie policy as a small immutable snapshot, kept so pages never query for it."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+
+from django.conf import settings
+from django.utils.translation import get_language
 
 from newsportal import invalidation
 
@@ -35,6 +38,29 @@ class PolicySnapshot:
     categories: tuple[Category, ...]
     # The newest version that asked everyone again: a decision made under it or later holds.
     material_version: int = 0
+    language: str = settings.LANGUAGE_CODE  # of the texts
+    # {language: PolicyTranslation texts}; and the snapshots made from them
+    translations: dict = field(default_factory=dict, compare=False, repr=False)
+    _localized: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def localized(self, language: str) -> "PolicySnapshot":
+        """The same version with its texts in `language` where it has them, else in English
+        (what is missing in a translation stays English: never an empty text)."""
+        texts = self.translations.get(language)
+        if not texts:
+            return self
+        if language not in self._localized:
+            named = texts.get("categories") or {}
+            self._localized[language] = replace(
+                self,
+                banner_text=texts["banner_text"] or self.banner_text,
+                policy_text=texts["policy_text"] or self.policy_text,
+                categories=tuple(translate(c, named.get(c.key) or {}) for c in self.categories),
+                language=language,
+                translations={},
+                _localized={},
+            )
+        return self._localized[language]
 
     def still_holds(self, decided_under: int) -> bool:
         """Whether a decision made under version `decided_under` answers this version."""
@@ -59,6 +85,7 @@ def load_policy() -> PolicySnapshot:
     material = CookiePolicy.objects.filter(is_material=True).order_by("-version")
     policy = (
         CookiePolicy.objects.annotate(material_version=Subquery(material.values("version")[:1]))
+        .prefetch_related("translations")
         .order_by("-version")
         .first()
     )
@@ -66,10 +93,28 @@ def load_policy() -> PolicySnapshot:
         return PolicySnapshot(
             0, "This site uses cookies.", "", thaw(freeze_categories(CookieCategory))
         )
+    translations = {
+        t.language: {"banner_text": t.banner_text, "policy_text": t.policy_text,
+                     "categories": t.categories}
+        for t in policy.translations.all()
+    }  # fmt: skip
     return PolicySnapshot(
         policy.version, policy.banner_text, policy.policy_text, thaw(policy.categories),
-        policy.material_version or 0,
+        policy.material_version or 0, translations=translations,
     )  # fmt: skip
+
+
+def translate(category: Category, texts: dict) -> Category:
+    purposes = texts.get("cookies") or {}
+    return replace(
+        category,
+        name=texts.get("name") or category.name,
+        description=texts.get("description") or category.description,
+        cookies=tuple(
+            replace(cookie, purpose=purposes.get(cookie.name) or cookie.purpose)
+            for cookie in category.cookies
+        ),
+    )
 
 
 def thaw(frozen: list[dict]) -> tuple[Category, ...]:
@@ -100,4 +145,4 @@ def current_policy(request=None) -> PolicySnapshot:
         stamp = invalidation.started_stamp(POLICY_KEY)
     if _snapshot["stamp"] != stamp:
         _snapshot.update(policy=load_policy(), stamp=stamp)
-    return _snapshot["policy"]
+    return _snapshot["policy"].localized(get_language() or settings.LANGUAGE_CODE)

@@ -6,6 +6,7 @@ from http.cookies import Morsel
 
 from django.conf import settings
 from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 
 from newsportal.consent.models import cookie_name
 from newsportal.consent.policy import POLICY_KEY, PolicySnapshot, current_policy
@@ -44,18 +45,28 @@ class Consent:
         return "custom"
 
     @property
+    def saved_message(self) -> str:
+        """What the page says once a decision is saved (static/js/consent.js shows it)."""
+        if self.state == "accepted":
+            return _("Saved: you accepted all cookies.")
+        if self.state == "declined":
+            return _("Saved: you declined all optional cookies.")
+        names = [c.name.lower() for c in self.policy.optional_categories if c.key in self.granted]
+        return _("Saved: you allowed: %(categories)s.") % {"categories": ", ".join(names)}
+
+    @property
     def label(self) -> str:
         """The state in a few words, for the way back into the settings on every page."""
         if self.state == "custom":
             names = [
                 c.name.lower() for c in self.policy.optional_categories if c.key in self.granted
             ]
-            return f"{get_text_list(names, 'and')} allowed"
+            return _("%(categories)s allowed") % {"categories": get_text_list(names, _("and"))}
         return {
-            "undecided": "not decided",
-            "gpc": "declined by Global Privacy Control",
-            "declined": "declined",
-            "accepted": "all allowed",
+            "undecided": _("not decided"),
+            "gpc": _("declined by Global Privacy Control"),
+            "declined": _("declined"),
+            "accepted": _("all allowed"),
         }[self.state]
 
 

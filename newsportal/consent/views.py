@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -50,7 +51,7 @@ def safe_next(request, url: str) -> str:
 def decide(request):
     """Record Accept all, Decline or Choose, set the cookie, and go back (or answer JSON)."""
     try:
-        policy = load_policy()  # the database's version, not a cached one: this is the proof
+        policy = load_policy().localized(get_language())  # the database's, not a cached one
         form = DecisionForm(request.POST, policy=policy)
         if not form.is_valid():
             if wants_json(request):
@@ -76,6 +77,8 @@ def decide(request):
                 "changed": changed,
                 "state": consent.state,
                 "label": consent.label,
+                "message": consent.saved_message,  # in the page's language
+                "footer": f"{gettext('Cookies:')} {consent.label}",
                 "granted": sorted(granted),
             }
         )
@@ -127,7 +130,8 @@ def save_decision(request, policy, data, granted) -> tuple[str, bool]:
             policy_version=policy.version,
             client_ip_prefix=ip_prefix(client_ip(request)),
             user_agent_family=user_agent_family(request.headers.get("User-Agent", "")),
-            language=data["language"] or settings.LANGUAGE_CODE,
+            # The language of the texts this page showed (English where it has no translation).
+            language=policy.language,
             gpc=sends_gpc(request),
         )
     return str(record.public_id), True
@@ -197,7 +201,7 @@ def forget(request):
     """Withdraw and forget: the cookie goes, every optional cookie goes, a withdrawal event is
     appended, and the record's events lose the network and browser they named. What was decided,
     when and under which version stays: the proof the law asks the site to keep."""
-    policy = load_policy()
+    policy = load_policy().localized(get_language())
     record = own_record(request)
     if record is None:
         context = {"hide_consent_banner": True, "forgotten": False}
@@ -211,7 +215,7 @@ def forget(request):
             )
             ConsentEvent.objects.create(
                 record=record, action=ConsentEvent.Action.WITHDRAW, choices=record.choices,
-                policy_version=policy.version, language=settings.LANGUAGE_CODE,
+                policy_version=policy.version, language=policy.language,
                 gpc=sends_gpc(request),
             )  # fmt: skip
         context = {"hide_consent_banner": True, "forgotten": True, "record": record}

@@ -4,11 +4,6 @@
 (() => {
   "use strict";
 
-  const describe = (result) =>
-    ({ accepted: "you accepted all cookies.", declined: "you declined all optional cookies." })[
-      result.state
-    ] || `you allowed: ${result.granted.join(", ")}.`;
-
   const send = async (form, submitter) => {
     // Sent as a plain urlencoded form: no public address takes multipart bodies.
     const data = new URLSearchParams(new FormData(form));
@@ -46,12 +41,12 @@
     try {
       const result = await send(form, submitter);
       document.dispatchEvent(new CustomEvent("consent:changed", { detail: result }));
-      const message = `Saved: ${describe(result)}`;
+      const message = result.message; // written by the server, in the page's language
       for (const current of document.querySelectorAll("[data-consent-current]")) {
         current.textContent = message;
       }
       for (const footer of document.querySelectorAll("[data-consent-footer]")) {
-        footer.textContent = `Cookies: ${result.label}`;
+        footer.textContent = result.footer;
       }
       // Every form on the page now shows what was saved (the cookie page's boxes included).
       for (const box of document.querySelectorAll("form[data-consent-form] input[name=category]")) {

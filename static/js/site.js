@@ -5,8 +5,19 @@
   // keeps the exact time, which stays visible as its title. Written here, at reading time,
   // because the server's pages and cards are cached.
   const DAY = 24 * 3600 * 1000;
+  // In the page's language: English as the newsroom writes it, the others by the browser's own
+  // words for them (Intl.RelativeTimeFormat knows Russian, Kazakh and Uzbek).
+  const lang = document.documentElement.lang;
+  const relative = lang !== "en" && window.Intl && Intl.RelativeTimeFormat
+    ? new Intl.RelativeTimeFormat(lang, { numeric: "auto", style: "short" })
+    : null;
   const ago = (ms) => {
     const minutes = Math.floor(ms / 60000);
+    if (relative) {
+      return minutes < 60
+        ? relative.format(-minutes, "minute")
+        : relative.format(-Math.floor(minutes / 60), "hour");
+    }
     if (minutes < 1) return "just now";
     if (minutes < 60) return `${minutes} min ago`;
     return `${Math.floor(minutes / 60)} h ago`;

@@ -1,0 +1,45 @@
+"""The language of a page is its address's: `/ru/...`, `/kk/...`, `/uz/...`, and no prefix for
+English (LANGUAGE_CODE), so that every address English had keeps working.
+
+Never the browser's Accept-Language on public pages: a page would then differ by a header that
+caches and shared links do not carry. The admin is never cached and follows the editor's
+browser (Accept-Language), for which Django ships its own translations.
+"""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+
+def language_of_path(path: str) -> str:
+    return translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+
+
+def strip_language(path: str) -> str:
+    """The path without its language prefix: `/ru/search/` -> `/search/`."""
+    language = translation.get_language_from_path(path)
+    return path[len(language) + 1 :] if language else path
+
+
+class LanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = f"/{settings.ADMIN_URL}"
+
+    def __call__(self, request):
+        in_admin = request.path_info.startswith(self.admin_prefix)
+        if in_admin:
+            language = translation.get_language_from_request(request)
+        else:
+            language = language_of_path(request.path_info)
+        previous = translation.get_language()
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        try:
+            response = self.get_response(request)
+        finally:  # the thread's language goes back: nothing after this request inherits it
+            translation.activate(previous) if previous else translation.deactivate()
+        response.headers.setdefault("Content-Language", language)
+        if in_admin:
+            patch_vary_headers(response, ["Accept-Language"])
+        return response

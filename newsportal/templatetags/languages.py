@@ -1,0 +1,56 @@
+"""The page in the other languages: the header's switcher and `<link rel="alternate" hreflang>`.
+
+A view whose page exists only in some languages (an article and its translations, a topic with
+articles in some languages) puts `translations` ({language: address}) in its context; any other
+page (the front page, the topics, search, the cookie page) exists in every language, at the same
+address under each language's prefix. A language without the page leads to its front page.
+"""
+
+from django import template
+from django.conf import settings
+from django.urls import reverse, translate_url
+from django.utils import translation
+
+register = template.Library()
+
+
+def front_page(language: str) -> str:
+    with translation.override(language):
+        return reverse("articles:home")
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[dict]:
+    request = context.get("request")
+    current = translation.get_language()
+    given = context.get("translations")
+    if given is None and request is not None and getattr(request, "resolver_match", None):
+        given = {code: translate_url(request.path, code) for code, _ in settings.LANGUAGES}
+    given = given or {}
+    return [
+        {
+            "code": code,
+            "name": name,
+            "url": given.get(code) or front_page(code),
+            "exists": code in given,
+            "current": code == current,
+        }
+        for code, name in settings.LANGUAGES
+    ]
+
+
+@register.simple_tag
+def hreflang_links(links) -> list[dict]:
+    """The languages the page exists in, when there is more than one."""
+    existing = [link for link in links if link["exists"]]
+    return existing if len(existing) > 1 else []
+
+
+@register.simple_tag
+def default_alternate(links) -> str:
+    """x-default: the English page where there is one, else the page itself."""
+    found = {link["code"]: link for link in links if link["exists"]}
+    chosen = found.get(settings.LANGUAGE_CODE) or next(
+        (link for link in links if link["current"]), None
+    )
+    return chosen["url"] if chosen else ""

@@ -1,0 +1,335 @@
+"""Issue 12: the portal in English, Russian, Kazakh and Uzbek, with articles linked to their
+translations (work in progress: what is built so far, tested)."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import feedparser
+import pytest
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.models import Article, TagName
+from newsportal.consent.models import ConsentEvent, CookiePolicy, PolicyTranslation
+from newsportal.consent.translations import install
+from tests.factories import make_article, make_tag
+from tests.forms import form_data
+from tests.helpers import SAME_ORIGIN, post_form
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = [code for code, _ in settings.LANGUAGES]
+
+
+def html_lang(response) -> str:
+    return re.search(r'<html lang="([^"]+)"', response.content.decode())[1]
+
+
+def story():
+    """An English original and its Russian translation, published, sharing a topic."""
+    tag = make_tag("Diplomacy", slug="diplomacy")
+    TagName.objects.create(tag=tag, language="ru", name="Дипломатия", slug="diplomatiya")
+    original = make_article("Allies on the steppe", slug="allies", tags=[tag])
+    translation = make_article(
+        "Союзники в степи", slug="soyuzniki", language="ru", translation_of=original, tags=[tag]
+    )
+    return original, translation, tag
+
+
+# 1-2. The interface in each language, at its prefix; English at today's addresses
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("en", "Latest news"), ("ru", "Последние новости"), ("kk", "Соңғы жаңалықтар"),
+     ("uz", "Soʻnggi yangiliklar")],
+)  # fmt: skip
+def test_each_language_has_its_front_page_with_its_lang(client, language, heading):
+    prefix = "" if language == "en" else f"/{language}"
+    response = client.get(f"{prefix}/")
+    assert response.status_code == 200
+    assert html_lang(response) == language
+    assertContains(response, heading)
+    assert response["Content-Language"] == language
+    assert "Accept-Language" not in response.get("Vary", "")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    "page", ["articles:tags", "articles:search", "consent:cookies", "articles:corrections"]
+)
+def test_every_generic_page_exists_in_every_language(client, language, page):
+    from django.utils import translation
+
+    with translation.override(language):
+        url = reverse(page)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert html_lang(response) == language
+
+
+def test_english_addresses_are_unchanged_and_the_browser_language_redirects_nothing(client):
+    article = make_article("Herders return", slug="herders-return")
+    assert article.get_absolute_url() == "/articles/herders-return/"
+    for url in ["/", "/articles/herders-return/", "/tags/", "/search/?q=herders", "/cookies/"]:
+        response = client.get(url, headers={"Accept-Language": "ru,kk;q=0.9"})
+        assert response.status_code == 200, url
+        assert html_lang(response) == "en"
+
+
+@pytest.mark.parametrize("url", ["/fr/", "/de/articles/anything/", "/ru-RU/", "/en/"])
+def test_an_unknown_language_prefix_is_a_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_error_pages_speak_the_addresss_language(client):
+    response = client.get("/ru/articles/no-such-thing/")
+    assert response.status_code == 404
+    assert html_lang(response) == "ru"
+    assertContains(response, "Страница не найдена", status_code=404)
+
+
+# 3. Articles in a language, linked to their translations
+
+
+def test_an_article_and_its_translation_offer_each_other(client):
+    original, translation, _ = story()
+    assert translation.get_absolute_url() == "/ru/articles/soyuzniki/"
+    for article in (original, translation):
+        page = client.get(article.get_absolute_url()).content.decode()
+        alternates = dict(re.findall(r'hreflang="([^"]+)" href="([^"]+)"', page))
+        assert alternates == {
+            "en": settings.SITE_URL + "/articles/allies/",
+            "ru": settings.SITE_URL + "/ru/articles/soyuzniki/",
+            "x-default": settings.SITE_URL + "/articles/allies/",
+        }
+    # The switcher: Russian leads to the translation, Kazakh (none) to its front page.
+    page = client.get(original.get_absolute_url())
+    assertContains(page, '<a href="/ru/articles/soyuzniki/" lang="ru" hreflang="ru">')
+    assertContains(page, '<a href="/kk/" lang="kk" hreflang="kk" rel="nofollow">')
+
+
+def test_an_unpublished_translation_is_never_offered(client):
+    original, translation, _ = story()
+    translation.status = Article.Status.DRAFT
+    translation.save()
+    page = client.get(original.get_absolute_url())
+    assertNotContains(page, "soyuzniki")
+    assertNotContains(page, 'hreflang="x-default"')  # one language: no alternates
+
+
+def test_an_article_asked_for_under_another_language_moves_there(client):
+    story()
+    response = client.get("/articles/soyuzniki/")
+    assert response.status_code == 301
+    assert response["Location"] == "/ru/articles/soyuzniki/"
+
+
+def test_each_language_lists_its_own_articles(client):
+    story()
+    english, russian = client.get("/"), client.get("/ru/")
+    assertContains(english, "Allies on the steppe")
+    assertNotContains(english, "Союзники в степи")
+    assertContains(russian, "Союзники в степи")
+    assertNotContains(russian, "Allies on the steppe")
+    # The topic in Russian: its Russian name at its Russian address; the English slug leads there.
+    topic = client.get("/ru/tags/diplomatiya/")
+    assertContains(topic, "<h1>Дипломатия</h1>", html=True)
+    assertContains(topic, "Союзники в степи")
+    assert client.get("/ru/tags/diplomacy/")["Location"] == "/ru/tags/diplomatiya/"
+    # A language without articles on the topic has no page for it.
+    assert client.get("/kk/tags/diplomacy/").status_code == 404
+
+
+def test_feeds_are_per_language(client):
+    story()
+    russian = feedparser.parse(client.get("/ru/feeds/rss/").content)
+    assert [e.title for e in russian.entries] == ["Союзники в степи"]
+    assert russian.feed.language == "ru"
+    assert russian.entries[0].link.endswith("/ru/articles/soyuzniki/")
+    english = feedparser.parse(client.get("/feeds/atom/").content)
+    assert [e.title for e in english.entries] == ["Allies on the steppe"]
+    topic = feedparser.parse(client.get("/ru/tags/diplomatiya/rss/").content)
+    assert [e.title for e in topic.entries] == ["Союзники в степи"]
+    assert topic.entries[0].tags[0].term == "Дипломатия"
+
+
+def test_dates_are_written_in_the_pages_language(client, settings):
+    settings.TIME_ZONE, settings.TIME_LABEL = "Asia/Almaty", "Almaty time"
+    from django.utils import timezone
+
+    when = timezone.make_aware(timezone.datetime(2026, 11, 27, 4, 5), timezone.UTC)
+    article = make_article("Союзники", language="ru", published_at=when)
+    assertContains(
+        client.get(article.get_absolute_url()), "27 ноября 2026, 09:05 по времени Алматы"
+    )
+    uzbek = make_article("Ittifoqchilar", language="uz", published_at=when)
+    assertContains(client.get(uzbek.get_absolute_url()), "27-noyabr 2026, 09:05 Almati vaqti")
+
+
+@pytest.mark.parametrize(
+    ("url", "budget"),
+    [("/ru/", 5), ("/ru/articles/soyuzniki/", 4), ("/ru/tags/diplomatiya/", 4)],
+)  # the English pages' budgets (tests/test_pages.py)
+def test_pages_in_russian_keep_the_english_query_budgets(
+    client, django_assert_max_num_queries, url, budget
+):
+    from django.utils import translation
+
+    from articles.caching import seconds_until_next_publication
+    from articles.context_processors import current_sections
+    from articles.views import most_read
+    from newsportal.consent.policy import current_policy
+
+    story()
+    with translation.override("ru"):  # what a running site keeps, per language
+        current_sections(), most_read("ru"), current_policy(), seconds_until_next_publication()
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response["X-Cache"] == "miss"
+    with django_assert_max_num_queries(0):
+        assert client.get(url)["X-Cache"] == "hit"
+
+
+# The editor: translate, see the translations, refuse a mixed group
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def test_translate_to_russian_makes_a_linked_draft_and_the_original_lists_it(staff_client):
+    original = make_article("Allies on the steppe", slug="allies", tags=[make_tag()])
+    page = staff_client.get(change_url(original))
+    assertContains(page, "Translate to Русский")
+    response = staff_client.post(reverse("admin:article-translate", args=[original.pk, "ru"]))
+    copy = Article.objects.get(language="ru")
+    assert response["Location"] == change_url(copy)
+    assert (copy.translation_of, copy.status, copy.title) == (original, "draft", original.title)
+    assert list(copy.tags.all()) == list(original.tags.all())
+    # Asked again: the one that exists opens, nothing is doubled.
+    staff_client.post(reverse("admin:article-translate", args=[original.pk, "ru"]))
+    assert Article.objects.filter(language="ru").count() == 1
+    # The original changes after the translation: the list says the translation is older.
+    original.body = "<p>New facts.</p>"
+    original.save()
+    assertContains(staff_client.get(change_url(original)), "older than the original")
+    # The translation, opened and saved again unchanged, saves (and is no longer older).
+    data = form_data(staff_client.get(change_url(copy)).content.decode(), "article_form")
+    data["_continue"] = ["Save and continue editing"]
+    assert staff_client.post(change_url(copy), data).status_code == 302
+    assertNotContains(staff_client.get(change_url(original)), "older than the original")
+
+
+def test_a_translation_in_the_originals_language_is_refused(staff_client):
+    original = make_article("Allies", slug="allies")
+    other = make_article("Allies again", slug="allies-again", status="draft")
+    data = form_data(staff_client.get(change_url(other)).content.decode(), "article_form")
+    data.update({"translation_of": [str(original.pk)], "language": ["en"]})
+    response = staff_client.post(change_url(other), data)
+    assert response.status_code == 200
+    assertContains(response, "a translation is in another language")
+    other.refresh_from_db()
+    assert other.translation_of is None
+
+
+# 4. Search per language
+
+
+def test_russian_search_is_stemmed(client):
+    make_article("Новый этап отношений", language="ru", body="<p>Союзнические отношения.</p>")
+    assertContains(client.get("/ru/search/", {"q": "отношения"}), "Новый этап отношений")
+    # English search does not find the Russian article (each language its own results).
+    assertNotContains(client.get("/search/", {"q": "отношения"}), "Новый этап отношений")
+
+
+@pytest.mark.parametrize(
+    "typed", ["Oʻzbekiston", "O'zbekiston", "O‘zbekiston", "O’zbekiston", "O`zbekiston"]
+)
+def test_uzbek_search_matches_every_apostrophe(client, typed):
+    make_article("Oʻzbekiston va Qozogʻiston", language="uz", body="<p>Toqayev tashrifi.</p>")
+    assertContains(client.get("/uz/search/", {"q": typed}), "Oʻzbekiston va Qozogʻiston")
+
+
+def test_kazakh_search_finds_kazakh_words(client):
+    make_article("Тоқаев Ташкентте", language="kk", body="<p>Сапар.</p>")
+    assertContains(client.get("/kk/search/", {"q": "Тоқаев"}), "Тоқаев Ташкентте")
+
+
+# 5. Consent in the visitor's language
+
+
+@pytest.fixture
+def translated_policy(shipped_policy):
+    install(CookiePolicy, PolicyTranslation)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_banner_speaks_russian_and_the_decision_records_it(client, translated_policy):
+    page = client.get("/ru/")
+    assertContains(page, "Ваш выбор о cookie")
+    assertContains(page, "С вашего разрешения мы используем")
+    assertContains(page, 'action="/ru/consent/"')
+    version = CookiePolicy.objects.first().version
+    response = post_form(
+        client, "/ru/consent/",
+        {"decision": "decline", "next": "/ru/", "policy_version": version, "language": "ru"},
+        **SAME_ORIGIN,
+    )  # fmt: skip
+    assert response.status_code in (303, 409)
+    if response.status_code == 303:
+        assert ConsentEvent.objects.get().language == "ru"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_missing_translation_falls_back_to_english_and_is_recorded_so(client, shipped_policy):
+    policy = CookiePolicy.objects.first()
+    page = client.get("/uz/")
+    assertContains(page, policy.banner_text)  # English, never empty
+    assertContains(page, 'name="language" value="en"')
+    response = post_form(
+        client, "/uz/consent/",
+        {"decision": "accept", "next": "/uz/", "policy_version": policy.version},
+        **SAME_ORIGIN,
+    )  # fmt: skip
+    assert response.status_code == 303
+    assert response["Location"] == "/uz/#consent-choice"
+    assert ConsentEvent.objects.get().language == "en"
+
+
+# Translations: complete, compiled
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "uz"])
+def test_every_reader_facing_string_is_translated(language):
+    with open(ROOT / "locale" / language / "LC_MESSAGES" / "django.po", "rb") as f:
+        catalog = read_po(f, locale=language)
+    untranslated = [
+        m.id for m in catalog
+        if m.id and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))
+    ]  # fmt: skip
+    assert untranslated == []
+    assert len(catalog) > 100
+
+
+@pytest.mark.skipif(not shutil.which("xgettext"), reason="GNU gettext's xgettext is not installed")
+def test_the_po_files_hold_every_string_the_code_marks(tmp_path):
+    """makemessages over a copy of the code finds nothing the committed .po files lack."""
+    for name in ["articles", "newsportal", "templates", "locale", "manage.py"]:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "manage.py", "makemessages", "-l", "ru", "--no-location",
+         "--no-obsolete"],
+        cwd=tmp_path, check=True, capture_output=True,
+    )  # fmt: skip
+    with open(tmp_path / "locale/ru/LC_MESSAGES/django.po", "rb") as f:
+        found = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    with open(ROOT / "locale/ru/LC_MESSAGES/django.po", "rb") as f:
+        committed = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    assert found - committed == set()
