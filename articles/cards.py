@@ -28,7 +28,7 @@ def card_key(article, heading_level: int, release: float) -> str:
                    sorted(cover.renditions.items())),
         author and (author.slug, author.name),
         [(tag.url_slug, tag.label) for tag in article.tags.all()],
-        heading_level, release, get_language(), article.language,
+        heading_level, release, get_language(),
         settings.TIME_ZONE, settings.TIME_LABEL, settings.MEDIA_URL,
     )  # fmt: skip
     digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()

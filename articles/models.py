@@ -49,29 +49,35 @@ def slug_url(name: str, slug: str, language: str | None = None) -> str:
     Kept because it pays: uncached front and tag pages render 16-21% faster than with reverse()
     per link, above the 6-15% run-to-run spread (tests/perf/tricks.py, part of make bench).
     """
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
-    return _url_with_placeholder(name, language).replace(SLUG_PLACEHOLDER, slug, 1)
+    return _url_with_placeholder(name, page_language(language)).replace(SLUG_PLACEHOLDER, slug, 1)
 
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
-TRANSLATED_LANGUAGES = [(code, name) for code, name in settings.LANGUAGES if code != "en"]
+TRANSLATED_LANGUAGES = [
+    (code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
+]
+
+
+def page_language(language: str | None = None) -> str:
+    """`language`, else the page's (the active one), else English."""
+    return language or translation.get_language() or settings.LANGUAGE_CODE
 
 
 def is_default_language(language: str | None = None) -> bool:
-    return (language or translation.get_language()) == settings.LANGUAGE_CODE
+    return page_language(language) == settings.LANGUAGE_CODE
 
 
 class TagQuerySet(models.QuerySet):
     def localized(self, language: str | None = None):
         """With `local_name` and `local_slug`: its name and slug in the page's language, where
         an editor gave them (TagName); the English ones otherwise. No query of its own."""
-        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        language = page_language(language)
         if language == settings.LANGUAGE_CODE:
-            return self
+            return self.annotate(local_name=models.F("name"), local_slug=models.F("slug"))
         names = TagName.objects.filter(tag=models.OuterRef("pk"), language=language)
         return self.annotate(
-            local_name=models.Subquery(names.values("name")[:1]),
-            local_slug=models.Subquery(names.values("slug")[:1]),
+            local_name=Coalesce(models.Subquery(names.values("name")[:1]), "name"),
+            local_slug=Coalesce(models.Subquery(names.values("slug")[:1]), "slug"),
         )
 
     def with_pages(self):
@@ -88,7 +94,7 @@ class TagQuerySet(models.QuerySet):
 
     def by_slug(self, slug: str, language: str | None = None):
         """The topic at `slug` in the page's language: its slug there, else its English one."""
-        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        language = page_language(language)
         named = TagName.objects.filter(language=language, slug=slug).values("tag")
         return self.localized(language).filter(models.Q(pk__in=named) | models.Q(slug=slug))
 
@@ -364,7 +370,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def in_language(self, language: str | None = None):
-        return self.filter(language=language or translation.get_language())
+        return self.filter(language=page_language(language))
 
     def for_reading(self):
         """Published articles with their author and tags (named in the page's language),

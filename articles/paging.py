@@ -16,20 +16,6 @@ from newsportal.invalidation import stamps
 from newsportal.pagecache import page_lifetime
 
 
-def kept(purge_key: str, name: str, compute, request=None):
-    """compute(), made once per change of what `purge_key` names (and per language): stored
-    under the key's purge stamp, read before computing."""
-    stamp = stamps([purge_key], request)[purge_key]
-    key = f"{name}:{get_language()}:{purge_key}:{stamp}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        lifetime = page_lifetime()
-        if lifetime > 0:
-            cache.set(key, value, lifetime)
-    return value
-
-
 class ListPaginator(Paginator):
     def __init__(self, *args, purge_key: str, request=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,4 +24,12 @@ class ListPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return kept(self.purge_key, "count", lambda: super(ListPaginator, self).count, self.request)
+        stamp = stamps([self.purge_key], self.request)[self.purge_key]
+        key = f"count:{get_language()}:{self.purge_key}:{stamp}"  # each language lists its own
+        count = cache.get(key)
+        if count is None:
+            count = super().count
+            lifetime = page_lifetime()
+            if lifetime > 0:
+                cache.set(key, count, lifetime)
+        return count

@@ -3,7 +3,6 @@
 import re
 
 import nh3
-from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -12,7 +11,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce, Left
+from django.db.models.functions import Left
 from django.utils.translation import get_language
 
 from articles.languages import normalise, search_config
@@ -87,14 +86,12 @@ def topics(text: str) -> list:
     articles: never to another search that may find nothing."""
     shown = Article.objects.published().in_language()
     public = Article.tags.through.objects.filter(article__in=shown)
-    tags = Tag.objects.localized().filter(pk__in=public.values("tag_id"))
-    field = "name"
-    if get_language() != settings.LANGUAGE_CODE:  # its name in the page's language
-        tags, field = tags.annotate(shown_name=Coalesce("local_name", "name")), "shown_name"
     return list(
-        tags.annotate(similarity=TrigramSimilarity(field, text))
-        .filter(Q(similarity__gt=TAG_SIMILARITY) | Q(**{f"{field}__icontains": text}))
-        .order_by("-similarity", field)[:SUGGESTIONS]
+        Tag.objects.localized()  # named in the page's language
+        .filter(pk__in=public.values("tag_id"))
+        .annotate(similarity=TrigramSimilarity("local_name", text))
+        .filter(Q(similarity__gt=TAG_SIMILARITY) | Q(local_name__icontains=text))
+        .order_by("-similarity", "local_name")[:SUGGESTIONS]
     )
 
 

@@ -1,7 +1,7 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -22,7 +22,6 @@ from articles.models import (
     Correction,
     ReadCount,
     Tag,
-    is_default_language,
 )
 from articles.paging import ListPaginator
 from articles.search import add_snippets, clean_query, search, suggestions, topics
@@ -135,18 +134,14 @@ class ArticleDetailView(CacheKeysMixin, DetailView):
             return super().get(request, *args, **kwargs)
         except Http404:
             return retired_address(request, kwargs["slug"])
+        except Moved as moved:
+            return HttpResponsePermanentRedirect(moved.url)
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
-        if article.language != get_language():
-            raise ElsewhereError(article)
+        if article.language != get_language():  # /articles/<a Russian one> -> /ru/articles/...
+            raise Moved(article.get_absolute_url())
         return article
-
-    def dispatch(self, request, *args, **kwargs):
-        try:
-            return super().dispatch(request, *args, **kwargs)
-        except ElsewhereError as moved:  # /articles/<a Russian article> -> /ru/articles/...
-            return HttpResponsePermanentRedirect(moved.article.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         related = list(Article.objects.related_to(self.object))
@@ -162,11 +157,12 @@ class ArticleDetailView(CacheKeysMixin, DetailView):
         return response
 
 
-class ElsewhereError(Exception):
-    """The article lives under another language's prefix."""
+class Moved(Exception):
+    """What was asked for lives at another address in this language (or under another
+    language's prefix): a 301 there."""
 
-    def __init__(self, article):
-        self.article = article
+    def __init__(self, url):
+        self.url = url
 
 
 def retired_address(request, slug):
@@ -211,12 +207,11 @@ class TagIndexView(CacheKeysMixin, ListView):
 
     def get_queryset(self):
         published = Q(articles__in=Article.objects.published().in_language())
-        name = "name" if is_default_language() else Coalesce("local_name", "name")
         return (
             Tag.objects.localized()
             .annotate(article_count=Count("articles", filter=published))
             .filter(article_count__gt=0)
-            .order_by(Lower(name), name)  # "aviation" among the A's
+            .order_by(Lower("local_name"), "local_name")  # "aviation" among the A's
         )
 
     def cache_keys(self, context):
@@ -271,7 +266,7 @@ class TagView(ArticlesOfView):
         tags = list(Tag.objects.by_slug(slug).with_pages()[:2])
         tag = next((t for t in tags if t.url_slug == slug), None)
         if tag is None and tags:
-            raise TagElsewhere(tags[0].get_absolute_url())
+            raise Moved(tags[0].get_absolute_url())
         if tag is None:
             raise Http404("No such topic.")
         return tag
@@ -279,12 +274,8 @@ class TagView(ArticlesOfView):
     def get(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
-        except TagElsewhere as moved:
-            return HttpResponsePermanentRedirect(moved.args[0])
-
-
-class TagElsewhere(Exception):
-    """The topic has another address in this language."""
+        except Moved as moved:
+            return HttpResponsePermanentRedirect(moved.url)
 
 
 class AuthorView(ArticlesOfView):

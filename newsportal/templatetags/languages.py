@@ -8,7 +8,7 @@ address under each language's prefix. A language without the page leads to its f
 
 from django import template
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 register = template.Library()
@@ -19,14 +19,24 @@ def front_page(language: str) -> str:
         return reverse("articles:home")
 
 
+def same_page(match, language: str) -> str | None:
+    """The resolved page's address in `language` (translate_url() without resolving again)."""
+    with translation.override(language):
+        try:
+            return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:  # an unnamed address: the language's front page instead
+            return None
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
     request = context.get("request")
     current = translation.get_language()
     given = context.get("translations")
-    if given is None and request is not None and getattr(request, "resolver_match", None):
-        given = {code: translate_url(request.path, code) for code, _ in settings.LANGUAGES}
-    given = given or {}
+    match = getattr(request, "resolver_match", None)
+    if given is None and match is not None:
+        given = {code: same_page(match, code) for code, _ in settings.LANGUAGES}
+    given = {code: url for code, url in (given or {}).items() if url}
     return [
         {
             "code": code,
