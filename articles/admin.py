@@ -76,7 +76,7 @@ def can_publish(user) -> bool:
     return user.has_perm("articles.publish_article")
 
 
-class TagNameInline(admin.TabularInline):
+class TagNameInline(admin.StackedInline):  # three fields: readable on a phone too
     """Its name and address in Russian, Kazakh and Uzbek (English ones where none is given)."""
 
     model = TagName
@@ -466,6 +466,13 @@ class ArticleAdmin(admin.ModelAdmin):
             words = SearchQuery(search_term[:200], search_type="websearch", config="english")
             found = found | queryset.filter(search_vector=words)
         return found, duplicates
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "translation_of":  # a link to pick, not articles to make or delete
+            field.widget.can_add_related = field.widget.can_delete_related = False
+            field.widget.can_change_related = False
+        return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "tags" and request.user.has_perm("articles.add_tag"):

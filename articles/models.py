@@ -67,6 +67,13 @@ def is_default_language(language: str | None = None) -> bool:
     return page_language(language) == settings.LANGUAGE_CODE
 
 
+def languages_with_articles(lookup: str):
+    """The languages of the published articles whose `lookup` is the outer row (a tag, an
+    author): the languages its page exists in, as an array in the outer query."""
+    shown = Article.objects.published().filter(**{lookup: models.OuterRef("pk")})
+    return ArraySubquery(shown.order_by().values("language").distinct())
+
+
 class TagQuerySet(models.QuerySet):
     def localized(self, language: str | None = None):
         """With `local_name` and `local_slug`: its name and slug in the page's language, where
@@ -83,10 +90,9 @@ class TagQuerySet(models.QuerySet):
     def with_pages(self):
         """With the languages that have published articles on it, and its slug in each (in the
         same query): what Tag.pages() reads."""
-        shown = Article.objects.published().filter(tags=models.OuterRef("pk"))
         names = TagName.objects.filter(tag=models.OuterRef("pk"))
         return self.annotate(
-            page_languages=ArraySubquery(shown.order_by().values("language").distinct()),
+            page_languages=languages_with_articles("tags"),
             name_slugs=ArraySubquery(
                 names.values(pair=JSONObject(language="language", slug="slug"))
             ),
@@ -236,6 +242,14 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return slug_url("articles:author", self.slug)
+
+    def pages(self) -> dict[str, str]:
+        """{language: address} of its page in each language it has published articles in
+        (annotated with page_languages=languages_with_articles("author"))."""
+        return {
+            language: slug_url("articles:author", self.slug, language)
+            for language in self.page_languages
+        }
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):

@@ -22,6 +22,7 @@ from articles.models import (
     Correction,
     ReadCount,
     Tag,
+    languages_with_articles,
 )
 from articles.paging import ListPaginator
 from articles.search import add_snippets, clean_query, search, suggestions, topics
@@ -283,6 +284,14 @@ class AuthorView(ArticlesOfView):
     owner_lookup = "author"
     owner_key = staticmethod(author_key)
     template_name = "articles/author_detail.html"
+
+    def get_owner(self, slug):
+        authors = Author.objects.annotate(page_languages=languages_with_articles("author"))
+        return get_object_or_404(authors, slug=slug)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return {**context, "translations": self.owner.pages()}
 
 
 @method_decorator(rate_limited("search"), name="dispatch")

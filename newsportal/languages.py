@@ -21,6 +21,12 @@ def strip_language(path: str) -> str:
     return path[len(language) + 1 :] if language else path
 
 
+def x_default(versions: dict[str, str], own: str) -> str:
+    """The address for readers of no listed language: the English page where there is one,
+    else the page's own (`versions`: {language: address})."""
+    return versions.get(settings.LANGUAGE_CODE) or versions[own]
+
+
 class LanguageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -19,6 +19,7 @@ from newsportal.consent.translations import install
 from tests.factories import make_article, make_tag
 from tests.forms import form_data
 from tests.helpers import SAME_ORIGIN, post_form
+from tests.test_readers import VNU
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -333,3 +334,114 @@ def test_the_po_files_hold_every_string_the_code_marks(tmp_path):
     with open(ROOT / "locale/ru/LC_MESSAGES/django.po", "rb") as f:
         committed = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
     assert found - committed == set()
+
+
+# Sitemaps and author pages: every alternate points back
+
+
+def sitemap_alternates(client, url) -> dict[str, dict[str, str]]:
+    """{loc: {hreflang: href}} of a sitemap section."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(client.get(url).content)
+    sm, xhtml = "{http://www.sitemaps.org/schemas/sitemap/0.9}", "{http://www.w3.org/1999/xhtml}"
+    return {
+        url.find(f"{sm}loc").text: {
+            link.get("hreflang"): link.get("href") for link in url.iter(f"{xhtml}link")
+        }
+        for url in root.iter(f"{sm}url")
+    }
+
+
+def test_sitemaps_per_language_carry_alternates_that_point_back(client):
+    story()
+    index = client.get("/sitemap.xml").content.decode()
+    for section in ["articles", "articles-ru", "tags", "tags-ru", "authors"]:
+        assert f"/sitemap-{section}.xml</loc>" in index
+    assert "sitemap-articles-kk.xml" not in index  # no Kazakh articles: no Kazakh section
+    listed = {}
+    for section in ["articles", "articles-ru", "tags", "tags-ru"]:
+        listed.update(sitemap_alternates(client, f"/sitemap-{section}.xml"))
+    site = settings.SITE_URL
+    assert listed[f"{site}/ru/articles/soyuzniki/"] == {
+        "en": f"{site}/articles/allies/", "ru": f"{site}/ru/articles/soyuzniki/",
+        "x-default": f"{site}/articles/allies/",
+    }  # fmt: skip
+    assert listed[f"{site}/ru/tags/diplomatiya/"]["en"] == f"{site}/tags/diplomacy/"
+    for loc, alternates in listed.items():  # each alternate lists this page back
+        for language, href in alternates.items():
+            if language != "x-default":
+                assert listed[href][language] == href
+                assert loc in listed[href].values()
+
+
+def test_an_author_page_offers_the_languages_they_write_in(client):
+    from tests.factories import make_author
+
+    author = make_author("Dana Bekova", slug="dana-bekova")
+    make_article("In English", author=author)
+    page = client.get("/authors/dana-bekova/")
+    assertNotContains(page, 'hreflang="x-default"')  # one language so far
+    assert client.get("/ru/authors/dana-bekova/").status_code == 404
+    make_article("По-русски", author=author, language="ru")
+    page = client.get("/ru/authors/dana-bekova/").content.decode()
+    alternates = dict(re.findall(r'hreflang="([^"]+)" href="([^"]+)"', page))
+    assert alternates["en"] == settings.SITE_URL + "/authors/dana-bekova/"
+    assert alternates["ru"] == settings.SITE_URL + "/ru/authors/dana-bekova/"
+
+
+def test_without_compiled_translations_pages_fall_back_to_english_never_empty(
+    client, settings, tmp_path
+):
+    settings.LOCALE_PATHS = [tmp_path]  # no .mo at all (Django resets its catalogues)
+    response = client.get("/ru/")
+    assert html_lang(response) == "ru"
+    assertContains(response, "Latest news")
+    assertContains(response, "Skip to content")
+    assert "{{" not in response.content.decode() and "%(" not in response.content.decode()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (VNU.exists() and shutil.which("java")), reason="the Nu validator needs npm and java"
+)
+def test_russian_and_uzbek_pages_are_valid_html(client, tmp_path):
+    original, translation, _ = story()
+    make_article("Oʻzbekiston", slug="ozbekiston", language="uz", translation_of=original)
+    pages = {
+        "ru-front": "/ru/", "ru-article": translation.get_absolute_url(),
+        "ru-topic": "/ru/tags/diplomatiya/", "ru-search": "/ru/search/?q=союзники",
+        "uz-front": "/uz/", "uz-article": "/uz/articles/ozbekiston/", "uz-cookies": "/uz/cookies/",
+        "uz-404": "/uz/nothing/",
+    }  # fmt: skip
+    for name, url in pages.items():
+        (tmp_path / f"{name}.html").write_bytes(client.get(url).content)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", *sorted(tmp_path.iterdir())],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_an_editor_names_a_topic_in_russian_and_saves_it_again(staff_client, client):
+    tag = make_tag("Diplomacy", slug="diplomacy")
+    make_article("Союзники", language="ru", tags=[tag])
+    url = reverse("admin:articles_tag_change", args=[tag.pk])
+    data = form_data(staff_client.get(url).content.decode(), "tag_form")
+    data.update({"names-TOTAL_FORMS": ["1"], "names-0-language": ["ru"],
+                 "names-0-name": ["Дипломатия"], "names-0-slug": ["diplomatiya"]})  # fmt: skip
+    assert staff_client.post(url, data).status_code == 302
+    assertContains(client.get("/ru/tags/diplomatiya/"), "<h1>Дипломатия</h1>", html=True)
+    # Opened again and saved unchanged: nothing doubles, nothing is lost.
+    data = form_data(staff_client.get(url).content.decode(), "tag_form")
+    assert staff_client.post(url, data).status_code == 302
+    assert list(TagName.objects.values_list("name", flat=True)) == ["Дипломатия"]
+    # Another topic cannot take the same Russian address.
+    other = make_tag("Diplomats", slug="diplomats")
+    url = reverse("admin:articles_tag_change", args=[other.pk])
+    data = form_data(staff_client.get(url).content.decode(), "tag_form")
+    data.update({"names-TOTAL_FORMS": ["1"], "names-0-language": ["ru"],
+                 "names-0-name": ["Дипломаты"], "names-0-slug": ["diplomatiya"]})  # fmt: skip
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assertContains(response, "Another topic has this address in this language.")

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from newsportal.languages import x_default
+
 register = template.Library()
 
 
@@ -59,8 +61,5 @@ def hreflang_links(links) -> list[dict]:
 @register.simple_tag
 def default_alternate(links) -> str:
     """x-default: the English page where there is one, else the page itself."""
-    found = {link["code"]: link for link in links if link["exists"]}
-    chosen = found.get(settings.LANGUAGE_CODE) or next(
-        (link for link in links if link["current"]), None
-    )
-    return chosen["url"] if chosen else ""
+    versions = {link["code"]: link["url"] for link in links if link["exists"]}
+    return x_default(versions, translation.get_language())

@@ -5,22 +5,13 @@
   // keeps the exact time, which stays visible as its title. Written here, at reading time,
   // because the server's pages and cards are cached.
   const DAY = 24 * 3600 * 1000;
-  // In the page's language: English as the newsroom writes it, the others by the browser's own
-  // words for them (Intl.RelativeTimeFormat knows Russian, Kazakh and Uzbek).
-  const lang = document.documentElement.lang;
-  const relative = lang !== "en" && window.Intl && Intl.RelativeTimeFormat
-    ? new Intl.RelativeTimeFormat(lang, { numeric: "auto", style: "short" })
-    : null;
+  // In the page's language: the page carries its own words for it (templates/base.html).
+  const words = document.body.dataset;
   const ago = (ms) => {
     const minutes = Math.floor(ms / 60000);
-    if (relative) {
-      return minutes < 60
-        ? relative.format(-minutes, "minute")
-        : relative.format(-Math.floor(minutes / 60), "hour");
-    }
-    if (minutes < 1) return "just now";
-    if (minutes < 60) return `${minutes} min ago`;
-    return `${Math.floor(minutes / 60)} h ago`;
+    if (minutes < 1) return words.justNow || "just now";
+    if (minutes < 60) return (words.minutesAgo || "{n} min ago").replace("{n}", minutes);
+    return (words.hoursAgo || "{n} h ago").replace("{n}", Math.floor(minutes / 60));
   };
   // Never at the cost of moving the page: where the shorter text would change the height of
   // its line (a wrapped byline on a narrow phone), the exact time stays. Read every line, then
