@@ -10,15 +10,27 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+# The prefixed languages: a set lookup on the path's first segment, not a regular expression
+# (every request passes here, static files and health checks too).
+PREFIXED = frozenset(code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE)
+
+
+def prefix_of(path: str) -> str | None:
+    first = path[1:].split("/", 1)[0]
+    return first if first in PREFIXED else None
+
+
+DEFAULT = settings.LANGUAGE_CODE
+
 
 def language_of_path(path: str) -> str:
-    return translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+    return prefix_of(path) or DEFAULT
 
 
 def strip_language(path: str) -> str:
     """The path without its language prefix: `/ru/search/` -> `/search/`."""
-    language = translation.get_language_from_path(path)
-    return path[len(language) + 1 :] if language else path
+    language = prefix_of(path)
+    return (path[len(language) + 1 :] or "/") if language else path
 
 
 def x_default(versions: dict[str, str], own: str) -> str:
@@ -39,12 +51,15 @@ class LanguageMiddleware:
         else:
             language = language_of_path(request.path_info)
         previous = translation.get_language()
-        translation.activate(language)
+        switched = language != previous
+        if switched:
+            translation.activate(language)
         request.LANGUAGE_CODE = language
         try:
             response = self.get_response(request)
         finally:  # the thread's language goes back: nothing after this request inherits it
-            translation.activate(previous) if previous else translation.deactivate()
+            if switched:
+                translation.activate(previous) if previous else translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         if in_admin:
             patch_vary_headers(response, ["Accept-Language"])
