@@ -445,3 +445,23 @@ def test_an_editor_names_a_topic_in_russian_and_saves_it_again(staff_client, cli
     response = staff_client.post(url, data)
     assert response.status_code == 200
     assertContains(response, "Another topic has this address in this language.")
+
+
+@pytest.mark.parametrize(
+    ("language", "reading", "day", "topics"),
+    [("en", "1 min read", "27 November 2026, 09:05 Almaty time", "Topics:"),
+     ("ru", "1 минута чтения", "27 ноября 2026, 09:05 по времени Алматы", "Темы:"),
+     ("kk", "1 мин оқу", "27 қараша 2026, 09:05 Алматы уақыты", "Тақырыптар:"),
+     ("uz", "1 daqiqada oʻqiladi", "27-noyabr 2026, 09:05 Almati vaqti", "Mavzular:")],
+)  # fmt: skip
+def test_an_article_page_speaks_its_language(client, settings, language, reading, day, topics):
+    from django.utils import timezone
+
+    settings.TIME_ZONE, settings.TIME_LABEL = "Asia/Almaty", "Almaty time"
+    when = timezone.make_aware(timezone.datetime(2026, 11, 27, 4, 5), timezone.UTC)
+    tag = make_tag("Diplomacy")
+    article = make_article("A story", language=language, published_at=when, tags=[tag])
+    response = client.get(article.get_absolute_url())
+    assert html_lang(response) == language
+    for text in (reading, day, topics):
+        assertContains(response, text)
