@@ -68,7 +68,12 @@ def import_article(
         if language:
             article.language = language
         if translation_of:
-            article.translation_of = Article.objects.get(slug=translation_of)
+            article.translation_of = original = Article.objects.filter(slug=translation_of).first()
+            if original is None or original.language == article.language:
+                raise ImportFailed(
+                    f"{path}: “{translation_of}” is not an article in another language to "
+                    "translate; nothing was imported."
+                )
         if author:
             article.author, _ = Author.objects.get_or_create(
                 slug=slugify(author), defaults={"name": author}

@@ -104,3 +104,21 @@ def test_bad_files_are_refused_and_nothing_is_written(tmp_path, content, message
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="cannot read"):
         call_command("import_article", str(tmp_path / "nope.txt"))
+
+
+def test_a_translation_is_imported_linked_to_its_original(tmp_path):
+    call_command("import_article", str(DEMO_FILE))
+    text = tmp_path / "perevod.txt"
+    text.write_text("Новый этап\n\n\nТекст статьи.\n", encoding="utf-8")
+    original = "a-new-stage-of-kazakh-uzbek-relations"
+    call_command("import_article", str(text), language="ru", translation_of=original)
+    russian = Article.objects.get(slug="perevod")
+    assert (russian.language, russian.translation_of.slug) == ("ru", original)
+    # An unknown original, or one in the same language, is refused and nothing is written.
+    for wrong in ({"language": "ru", "translation_of": "no-such-article"},
+                  {"language": "en", "translation_of": original}):  # fmt: skip
+        other = tmp_path / "other.txt"
+        other.write_text("Other\n\n\nText.\n", encoding="utf-8")
+        with pytest.raises(CommandError, match="nothing was imported"):
+            call_command("import_article", str(other), **wrong)
+    assert not Article.objects.filter(slug="other").exists()

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.importers import ImportFailed, import_article
@@ -11,10 +12,20 @@ class Command(BaseCommand):
         parser.add_argument("--slug", default="", help="URL slug (default: from the file name)")
         parser.add_argument("--tag", action="append", default=[], help="a tag name; repeatable")
         parser.add_argument("--author", default="", help="the author's display name")
+        parser.add_argument(
+            "--language", default="", choices=[code for code, _ in settings.LANGUAGES],
+            help="what it is written in (default: English)",
+        )  # fmt: skip
+        parser.add_argument(
+            "--translation-of", default="", help="the slug of the article it translates"
+        )
 
-    def handle(self, *args, path, slug, tag, author, **options):
+    def handle(self, *args, path, slug, tag, author, language, translation_of, **options):
         try:
-            article, created = import_article(path, slug=slug, tags=tag, author=author)
+            article, created = import_article(
+                path, slug=slug, tags=tag, author=author, language=language,
+                translation_of=translation_of,
+            )  # fmt: skip
         except ImportFailed as error:
             raise CommandError(str(error)) from None
         verb = "Imported" if created else "Updated"
