@@ -111,7 +111,7 @@ class OwnerFeed(LatestArticlesFeed):
     """The newest published articles of one tag or author (what its page lists)."""
 
     def title(self, owner):
-        return f"{getattr(owner, 'label', owner.name)} · {settings.SITE_NAME}"
+        return f"{owner.label} · {settings.SITE_NAME}"
 
     def link(self, owner):
         return settings.SITE_URL + owner.get_absolute_url()

@@ -243,6 +243,11 @@ class Author(models.Model):
     def get_absolute_url(self):
         return slug_url("articles:author", self.slug)
 
+    @property
+    def label(self) -> str:
+        """As a topic's: what feeds and pages call it (an author's name is theirs everywhere)."""
+        return self.name
+
     def pages(self) -> dict[str, str]:
         """{language: address} of its page in each language it has published articles in
         (annotated with page_languages=languages_with_articles("author"))."""
