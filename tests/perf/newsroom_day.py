@@ -140,7 +140,8 @@ def editor(edge_url: str, stop_at: float, results: list) -> None:
             )
             gone = kind == "unpublish"
             link = f'href="{leaving.get_absolute_url()}"'  # headlines may repeat; links do not
-            checks = [(leaving.get_absolute_url(), lambda s, b, g=gone: (s == 404) == g),
+            # Gone: an address that was public answers 410 (articles/views.py retired_address).
+            checks = [(leaving.get_absolute_url(), lambda s, b, g=gone: (s in (404, 410)) == g),
                       ("/", lambda s, b, t=link, g=gone: (t in b) != g)]  # fmt: skip
             checks += [(tag.get_absolute_url(), lambda s, b, t=link, g=gone: (t in b) != g)
                        for tag in leaving.tags.all()]  # fmt: skip
@@ -276,7 +277,7 @@ def print_table(runs: dict) -> None:
           f"a change every {EDIT_EVERY} s")  # fmt: skip
     rows = [
         ("requests/s", "rps", "{:.0f}"), ("p50 ms", "p50", "{:.2f}"), ("p99 ms", "p99", "{:.2f}"),
-        ("non-2xx (the unpublished article's 404s)", "errors", "{}"),
+        ("non-2xx (the unpublished article's 410s)", "errors", "{}"),
         ("edge hit ratio", "hit_ratio", "{:.1%}"),
         ("origin requests/s", "origin_rps", "{:.1f}"), ("changes", "changes", "{}"),
         ("staleness p50 s", "stale_p50", "{:.3f}"), ("staleness p100 s", "stale_max", "{:.3f}"),

@@ -70,6 +70,7 @@ def main():
     from django.db.models import prefetch_related_objects
     from django.test import Client
     from django.urls import reverse
+    from django.utils import translation
 
     from articles import models, views
     from newsportal import invalidation
@@ -109,8 +110,9 @@ def main():
     # 2. Placeholder URL reversing.
     real_slug_url = models.slug_url
 
-    def plain_slug_url(name, slug):
-        return reverse(name, args=[slug])
+    def plain_slug_url(name, slug, language=None):
+        with translation.override(language or translation.get_language()):
+            return reverse(name, args=[slug])
 
     def set_slug_url(func):
         return lambda: setattr(models, "slug_url", func)
