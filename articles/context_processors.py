@@ -1,20 +1,21 @@
-from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
 from articles.models import Tag
-from newsportal.invalidation import EVERYTHING, stamps
+from newsportal.invalidation import EVERYTHING, stamps, started_stamp
 
-SECTIONS_KEY = "articles:sections"
+_sections = {}  # {language: (stamp of "all", sections)}
 
 
 def current_sections(request=None) -> list[tuple[str, str]]:
-    """The header's sections (topics editors chose), read from the cache; they go with the
-    "all" stamp, which a change of sections purges (articles/caching.py)."""
-    stamp = stamps([EVERYTHING], request)[EVERYTHING]
-    stored = cache.get(SECTIONS_KEY)
+    """The header's sections (topics editors chose) in the page's language, kept in the
+    process; they go with the "all" stamp, which a change of sections purges
+    (articles/caching.py), so the check is the stamp every page reads anyway."""
+    stamp = stamps([EVERYTHING], request)[EVERYTHING] or started_stamp(EVERYTHING)
+    language = get_language()
+    stored = _sections.get(language)
     if stored is None or stored[0] != stamp:
-        stored = (stamp, Tag.sections())
-        cache.set(SECTIONS_KEY, stored, None)
+        stored = _sections[language] = (stamp, Tag.sections())
     return stored[1]
 
 

@@ -174,7 +174,7 @@ def test_dates_are_written_in_the_pages_language(client, settings):
 
 @pytest.mark.parametrize(
     ("url", "budget"),
-    [("/ru/", 5), ("/ru/articles/soyuzniki/", 4), ("/ru/tags/diplomatiya/", 4)],
+    [("/ru/", 5), ("/ru/articles/soyuzniki/", 4), ("/ru/tags/diplomatiya/", 5)],
 )  # the English pages' budgets (tests/test_pages.py)
 def test_pages_in_russian_keep_the_english_query_budgets(
     client, django_assert_max_num_queries, url, budget
@@ -465,3 +465,17 @@ def test_an_article_page_speaks_its_language(client, settings, language, reading
     assert html_lang(response) == language
     for text in (reading, day, topics):
         assertContains(response, text)
+
+
+def test_sections_are_named_in_the_pages_language(client):
+    diplomacy = make_tag("Diplomacy", slug="diplomacy", section_position=1)
+    TagName.objects.create(tag=diplomacy, language="ru", name="Дипломатия", slug="diplomatiya")
+    make_article(tags=[diplomacy])
+    make_article(tags=[diplomacy], language="ru")
+    for path, name in [
+        ("/", ">Diplomacy</a>"),
+        ("/ru/", ">Дипломатия</a>"),
+        ("/", ">Diplomacy</a>"),
+    ]:
+        header = client.get(path).content.decode().split("</header>")[0]
+        assert name in header, path
