@@ -17,8 +17,8 @@ keepalive = 5
 timeout = 30
 graceful_timeout = 10
 # Recycle workers now and then so a slow leak never grows; jitter staggers the restarts.
-max_requests = 2000
-max_requests_jitter = 200
+max_requests = 20000
+max_requests_jitter = 2000
 # X-Forwarded-Proto (and the other forwarded headers) are believed from the same proxies as in
 # Django's settings, and from nobody when TRUSTED_PROXIES is empty.
 forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "")
