@@ -181,6 +181,15 @@ def unsupported_bare_links(html: str) -> list[str]:
     ]
 
 
+def variant(html: str, consent) -> str:
+    """What `render(html, consent)` depends on of the reader's consent: nothing for a text
+    without embeds; else the policy version and language, and the categories granted."""
+    if consent is None or not STORED.search(html):
+        return ""
+    policy = consent.policy
+    return f"{policy.version}:{policy.language}:{','.join(sorted(consent.granted))}"
+
+
 def render(html: str, consent, next_url: str = "/") -> str:
     """The body with each embed element as the provider's frame, when `consent` (the reader's,
     from the consent app) grants the category, else as a placeholder."""

@@ -1,3 +1,6 @@
+import secrets
+
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
@@ -7,14 +10,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from articles.caching import CARDS, CORRECTIONS, LISTS, article_page_keys, author_key, tag_key
-from articles.cards import render_cards
+from articles.caching import (
+    CARDS,
+    CORRECTIONS,
+    LISTS,
+    article_key,
+    article_page_keys,
+    author_key,
+    tag_key,
+)
+from articles.cards import CARD, LEAD, SECONDARY, card_rows, render_cards, render_many
+from articles.embeds import variant
 from articles.models import (
     Article,
     ArticleAddress,
@@ -24,9 +37,10 @@ from articles.models import (
     Tag,
     languages_with_articles,
 )
-from articles.paging import ListPaginator
+from articles.paging import CardListPaginator, ListPaginator
 from articles.search import add_snippets, clean_query, search, suggestions, topics
 from articles.share import read_token
+from newsportal.fragments import cached, valid
 from newsportal.pagecache import add_keys
 from newsportal.ratelimit import rate_limited
 
@@ -69,13 +83,20 @@ class CountOnceMixin(LastPageMixin):
 
     count_key = None  # the purge key of the list
 
+    paginator_class = ListPaginator
+
     def get_paginator(self, queryset, per_page, **kwargs):
-        return ListPaginator(
+        return self.paginator_class(
             queryset, per_page, purge_key=self.get_count_key(), request=self.request, **kwargs
         )
 
     def get_count_key(self) -> str:
         return self.count_key
+
+
+def listed():
+    """What lists show: the page's language's published articles (as of now)."""
+    return Article.objects.published().in_language()
 
 
 MOST_READ_KEY = "articles:most-read:{}"
@@ -101,25 +122,33 @@ class FrontPageView(CacheKeysMixin, CountOnceMixin, ListView):
     context_object_name = "articles"
     template_name = "articles/front_page.html"
     count_key = LISTS
+    paginator_class = CardListPaginator
     TOP = 4
 
     def get_queryset(self):
-        # Built per request: published() compares with the current time.
-        self.top = list(
-            Article.objects.for_listing().order_by("-is_featured", "-published_at", "-id")[
-                : self.TOP
-            ]
-        )  # in the page's language, as every list
-        return Article.objects.for_listing().exclude(pk__in=[a.pk for a in self.top])
+        # Built per request: published() compares with the current time. Only the ids and
+        # times: the cards come from the cache (articles/cards.py).
+        self.top = cached(f"top:{get_language()}", self.load_top, self.request)
+        top = [row.pk for row in self.top]
+        # Built only when the page's rows are not kept (articles/paging.py).
+        return SimpleLazyObject(lambda: card_rows(listed().exclude(pk__in=top)))
+
+    def load_top(self):
+        ordered = listed().order_by("-is_featured", "-published_at", "-id")
+        return list(card_rows(ordered)[: self.TOP]), [LISTS]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         first = context["page_obj"].number == 1
-        lead, *secondary = self.top if first and self.top else [None]
-        cards = render_cards(context["articles"], heading_level=3, request=self.request)
+        top = self.top if first else []
+        wanted = [(row, LEAD if i == 0 else SECONDARY, 2) for i, row in enumerate(top)]
+        wanted += [(row, CARD, 3) for row in context["articles"]]
+        cards = render_many(wanted, self.request)  # one read of the cache for all of them
+        lead, secondary, cards = cards[: len(top[:1])], cards[1 : len(top)], cards[len(top) :]
+        lead, secondary, cards = ([c for c in part if c] for part in (lead, secondary, cards))
         return {
-            **context, "lead": lead, "secondary": secondary, "cards": cards,
-            "most_read": most_read(get_language()) if first else [],
+            **context, "top": top, "lead": lead[0] if lead else None, "secondary": secondary,
+            "cards": cards, "most_read": most_read(get_language()) if first else [],
         }  # fmt: skip
 
     def cache_keys(self, context):
@@ -127,6 +156,10 @@ class FrontPageView(CacheKeysMixin, CountOnceMixin, ListView):
 
 
 class ArticleDetailView(CacheKeysMixin, DetailView):
+    """An article and the articles related to it, each kept between renders while what it
+    shows is unchanged (newsportal/fragments.py): an article page is purged far more often
+    than the article changes (a related article edited, the cookie policy, a new variant)."""
+
     def get_queryset(self):
         return Article.objects.for_reading().prefetch_related("corrections").with_versions()
 
@@ -139,15 +172,32 @@ class ArticleDetailView(CacheKeysMixin, DetailView):
             return HttpResponsePermanentRedirect(moved.url)
 
     def get_object(self, queryset=None):
-        article = super().get_object(queryset)
+        address = f"{get_language()}:{self.kwargs['slug']}"
+        self.names = {"article": f"article:{address}", "related": f"related:{address}"}
+        self.found = valid(self.names.values(), self.request)  # both in one read
+        article = cached(self.names["article"], self.load_object, self.request, self.found)
         if article.language != get_language():  # /articles/<a Russian one> -> /ru/articles/...
             raise Moved(article.get_absolute_url())
         return article
 
+    def load_object(self):
+        article = super().get_object()
+        article.version = secrets.token_hex(8)  # of this build: names its rendered HTML
+        return article, article_page_keys(article, related=())
+
     def get_context_data(self, **kwargs):
-        related = list(Article.objects.related_to(self.object))
-        translations = self.object.translation_urls()
-        return super().get_context_data(related=related, translations=translations, **kwargs)
+        article = self.object
+        load = lambda: related_to(article)  # noqa: E731
+        related = cached(self.names["related"], load, self.request, self.found)
+        # The article's HTML is kept too, for as long as both builds are the current ones.
+        embeds = variant(article.body, getattr(self.request, "consent", None))
+        return super().get_context_data(
+            related=related["articles"],
+            translations=article.translation_urls(),
+            content_version=f"{get_language()}:{article.version}:{related['version']}:{embeds}",
+            content_lifetime=settings.PAGE_CACHE_SECONDS,
+            **kwargs,
+        )
 
     def cache_keys(self, context):
         return article_page_keys(self.object, context["related"])
@@ -156,6 +206,15 @@ class ArticleDetailView(CacheKeysMixin, DetailView):
         response = super().render_to_response(context, **kwargs)
         response["Last-Modified"] = http_date(self.object.updated_at.timestamp())
         return response
+
+
+def related_to(article):
+    """The related box and what it shows: the articles, and the topics (a new article on one
+    of them may belong in it)."""
+    related = list(Article.objects.related_to(article))
+    keys = [*(article_key(other.pk) for other in related)]
+    keys += [tag_key(tag.pk) for tag in article.tags.all()]
+    return {"articles": related, "version": secrets.token_hex(8)}, keys
 
 
 class Moved(Exception):
@@ -226,11 +285,14 @@ class ArticlesOfView(CacheKeysMixin, CountOnceMixin, ListView):
     owner_model = None  # Tag or Author
     owner_lookup = None  # how an article refers to it
     paginate_by = PAGE_SIZE
+    paginator_class = CardListPaginator
     context_object_name = "articles"
 
     def get_queryset(self):
-        self.owner = self.get_owner(self.kwargs["slug"])
-        return Article.objects.for_listing().filter(**{self.owner_lookup: self.owner})
+        self.owner = owner = self.get_owner(self.kwargs["slug"])
+        lookup = {self.owner_lookup: owner}
+        # Built only when the page's rows are not kept (articles/paging.py).
+        return SimpleLazyObject(lambda: card_rows(listed().filter(**lookup)))
 
     def get_owner(self, slug):
         return get_object_or_404(self.owner_model, slug=slug)
@@ -264,13 +326,18 @@ class TagView(ArticlesOfView):
 
     def get_owner(self, slug):
         """At its slug in the page's language (or its English one, which leads there)."""
-        tags = list(Tag.objects.by_slug(slug).with_pages()[:2])
+        tags = cached(f"tags:{get_language()}:{slug}", lambda: self.load_tags(slug), self.request)
         tag = next((t for t in tags if t.url_slug == slug), None)
         if tag is None and tags:
             raise Moved(tags[0].get_absolute_url())
         if tag is None:
             raise Http404("No such topic.")
         return tag
+
+    @staticmethod
+    def load_tags(slug):
+        tags = list(Tag.objects.by_slug(slug).with_pages()[:2])
+        return tags, [key for tag in tags for key in (tag_key(tag.pk), f"tagname-{tag.pk}")]
 
     def get(self, request, *args, **kwargs):
         try:
@@ -286,8 +353,13 @@ class AuthorView(ArticlesOfView):
     template_name = "articles/author_detail.html"
 
     def get_owner(self, slug):
+        return cached(f"author:{slug}", lambda: self.load_author(slug), self.request)
+
+    @staticmethod
+    def load_author(slug):
         authors = Author.objects.annotate(page_languages=languages_with_articles("author"))
-        return get_object_or_404(authors, slug=slug)
+        author = get_object_or_404(authors, slug=slug)
+        return author, [author_key(author.pk), f"authorname-{author.pk}"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,0 +1,139 @@
+"""The parts pages are made of, kept between renders (newsportal/fragments.py, articles/cards.py):
+a page rendered again after a purge that did not touch them is made from them, and a change to
+what one of them shows reaches the next render at once."""
+
+import pytest
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.cards import CARD, card_rows, render_many
+from articles.models import Article, Image
+from newsportal import fragments
+from newsportal.invalidation import purge
+from tests.factories import make_article, make_author, make_tag
+from tests.images import image_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rendered(settings):
+    """Every request renders its page, as after a purge of the page alone (the parts stay)."""
+    settings.PAGE_CACHE_ENABLED = False
+
+
+def test_a_part_is_kept_until_one_of_its_keys_is_purged():
+    built = []
+
+    def build():
+        built.append(1)
+        return f"version {len(built)}", ["article-1"]
+
+    assert fragments.cached("part", build) == "version 1"
+    assert fragments.cached("part", build) == "version 1"
+    purge(["article-2"])  # another article: still kept
+    assert fragments.cached("part", build) == "version 1"
+    purge(["article-1"])
+    assert fragments.cached("part", build) == "version 2"
+
+
+def test_a_part_built_while_its_keys_were_purged_is_not_kept():
+    """What the build read may predate the commit that purged: it is used once, not kept."""
+    built = []
+
+    def build():
+        built.append(1)
+        if len(built) == 1:
+            purge(["article-1"])  # a commit lands while the part is built
+        return f"version {len(built)}", ["article-1"]
+
+    assert fragments.cached("racing", build) == "version 1"
+    assert fragments.cached("racing", build) == "version 2"
+    assert fragments.cached("racing", build) == "version 2"
+
+
+def test_several_parts_are_read_at_once_and_only_the_valid_ones_come_back():
+    fragments.cached("a", lambda: ("A", ["tag-1"]))
+    fragments.cached("b", lambda: ("B", ["tag-2"]))
+    purge(["tag-2"])
+    assert fragments.valid(["a", "b", "never-kept"]) == {"a": "A"}
+
+
+def test_an_edit_reaches_the_article_page_made_from_kept_parts(client, rendered, committed):
+    article = make_article("Pipeline deal", body="<p>First text.</p>")
+    assertContains(client.get(article.get_absolute_url()), "First text.")
+    article.body = "<p>Corrected text.</p>"
+    with committed():
+        article.save()
+    page = client.get(article.get_absolute_url())
+    assertContains(page, "Corrected text.")
+    assertNotContains(page, "First text.")
+
+
+def test_unpublishing_reaches_the_article_page_at_once(client, rendered, committed):
+    article = make_article("Withdrawn")
+    assert client.get(article.get_absolute_url()).status_code == 200
+    with committed():
+        article.status = Article.Status.DRAFT
+        article.save()
+    assert client.get(article.get_absolute_url()).status_code == 410
+
+
+def test_a_new_article_on_a_topic_joins_the_related_box(client, rendered, committed):
+    energy = make_tag("Energy")
+    article = make_article("Pipeline deal", tags=[energy])
+    assertNotContains(client.get(article.get_absolute_url()), "Gas prices")
+    with committed():
+        make_article("Gas prices", tags=[energy])
+    assertContains(client.get(article.get_absolute_url()), "Gas prices")
+
+
+def test_renamed_authors_and_topics_reach_the_kept_cards(client, rendered, committed):
+    dana, energy = make_author("Dana"), make_tag("Energy")
+    article = make_article("Pipeline deal", tags=[energy], author=dana)
+    for _ in range(5):
+        make_article(tags=[energy], author=dana)  # the first is a card, after four top stories
+    pages = ["/", energy.get_absolute_url(), dana.get_absolute_url(), article.get_absolute_url()]
+    for url in pages:
+        assertContains(client.get(url), ">Dana</a>")
+    with committed():
+        dana.name = "Dana Bekova"
+        dana.save()
+        energy.name = "Power"
+        energy.save()
+    for url in pages:
+        page = client.get(url)
+        assertContains(page, ">Dana Bekova</a>")
+        assertContains(page, ">Power</a>")
+        assertNotContains(page, ">Energy</a>")
+
+
+def test_a_cover_pictures_new_description_reaches_the_lead(client, rendered, committed, settings):
+    cover = Image.objects.create(file=upload(image_bytes()), alt="A herd at dawn")
+    make_article("Herders return", cover=cover)
+    assertContains(client.get("/"), 'alt="A herd at dawn"')
+    with committed():
+        cover.alt = "Horses crossing a river"
+        cover.save()
+    page = client.get("/")
+    assertContains(page, 'alt="Horses crossing a river"')
+    assertNotContains(page, "A herd at dawn")
+
+
+def test_a_list_read_before_an_article_was_unpublished_leaves_it_out(rf):
+    shown, withdrawn = make_article("Shown"), make_article("Withdrawn")
+    rows = list(card_rows(Article.objects.filter(pk__in=[shown.pk, withdrawn.pk])))
+    withdrawn.status = Article.Status.DRAFT
+    withdrawn.save()
+    cards = render_many([(row, CARD, 2) for row in rows])
+    assert [card is not None and "Shown" in card for card in cards] in (
+        [True, False],
+        [False, True],
+    )
+    assert sum(card is None for card in cards) == 1
+
+
+def test_the_banner_returns_each_page_to_itself(client):
+    article = make_article("Pipeline deal")
+    for path in ["/", article.get_absolute_url(), "/tags/"]:
+        assertContains(client.get(path), f'name="next" value="{path}"', count=1)
+    assertContains(client.get("/search/?q=a%22b"), 'name="next" value="/search/?q=a%22b"')
