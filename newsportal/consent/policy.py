@@ -42,6 +42,8 @@ class PolicySnapshot:
     # {language: PolicyTranslation texts}; and the snapshots made from them
     translations: dict = field(default_factory=dict, compare=False, repr=False)
     _localized: dict = field(default_factory=dict, compare=False, repr=False)
+    # What templates rendered from this snapshot once and reuse (consent/templatetags)
+    rendered: dict = field(default_factory=dict, compare=False, repr=False)
 
     def localized(self, language: str) -> "PolicySnapshot":
         """The same version with its texts in `language` where it has them, else in English
@@ -59,6 +61,7 @@ class PolicySnapshot:
                 language=language,
                 translations={},
                 _localized={},
+                rendered={},
             )
         return self._localized[language]
 
