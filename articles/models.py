@@ -838,6 +838,8 @@ class Redirect(models.Model):
     @classmethod
     def destination(cls, path: str) -> str | None:
         """Where `path` ends up, every hop followed (chains collapse into one redirect)."""
+        if "\x00" in path:  # no stored address has one (PostgreSQL text cannot hold it)
+            return None
         hops = 0
         while (found := cls.objects.filter(old_path=path).first()) and hops < cls.MAX_HOPS:
             path, hops = found.new_path, hops + 1

@@ -52,6 +52,12 @@ def test_public_urls_never_fail_whatever_the_slug_page_or_query(one_article, pat
     assert response.status_code < 500
 
 
+@pytest.mark.parametrize("path", ["/articles/%00/", "/tags/a%00b/", "/%00", "/ru/articles/%00/"])
+def test_a_nul_in_the_address_is_a_404_not_a_failure(one_article, path):
+    """Every 404 asks for an editor's redirect; PostgreSQL text cannot hold a NUL."""
+    assert Client().get(path).status_code == 404
+
+
 @EXAMPLES
 @given(
     fields=st.dictionaries(
