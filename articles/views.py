@@ -143,12 +143,13 @@ class FrontPageView(CacheKeysMixin, CountOnceMixin, ListView):
         top = self.top if first else []
         wanted = [(row, LEAD if i == 0 else SECONDARY, 2) for i, row in enumerate(top)]
         wanted += [(row, CARD, 3) for row in context["articles"]]
-        cards = render_many(wanted, self.request)  # one read of the cache for all of them
-        lead, secondary, cards = cards[: len(top[:1])], cards[1 : len(top)], cards[len(top) :]
-        lead, secondary, cards = ([c for c in part if c] for part in (lead, secondary, cards))
+        shown = render_many(wanted, self.request)  # one read of the cache for all of them
+        top_cards = [card for card in shown[: len(top)] if card]
+        lead, secondary = (top_cards[0], top_cards[1:]) if top_cards else (None, [])
         return {
-            **context, "top": top, "lead": lead[0] if lead else None, "secondary": secondary,
-            "cards": cards, "most_read": most_read(get_language()) if first else [],
+            **context, "top": top, "lead": lead, "secondary": secondary,
+            "cards": [card for card in shown[len(top) :] if card],
+            "most_read": most_read(get_language()) if first else [],
         }  # fmt: skip
 
     def cache_keys(self, context):
