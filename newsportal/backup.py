@@ -8,6 +8,7 @@ another one on the same server). The private server's own client programs are us
 available, so the versions always match.
 """
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -21,18 +22,27 @@ BACKUP_DIR = Path(__file__).resolve().parent.parent / "var" / "backups"
 
 
 def client_program(name: str) -> str:
+    """`pg_dump` or `pg_restore` of the server's own major version where one is installed (a
+    newer one writes settings an older server refuses, an older one cannot read newer dumps):
+    the private server's, Debian's /usr/lib/postgresql/<major>/bin, or the one on PATH."""
+    from django.db import connection
+
     from newsportal import localdb
 
-    try:
-        bundled = localdb.bin_path() / name
-        if bundled.exists():
-            return str(bundled)
-    except SystemExit:  # not installed: DATABASE_URL points at another server
-        pass
-    found = shutil.which(name)
+    major = str(connection.pg_version // 10000)
+    candidates = [f"/usr/lib/postgresql/{major}/bin/{name}", shutil.which(name) or ""]
+    with contextlib.suppress(SystemExit):  # not installed: DATABASE_URL names another server
+        candidates.insert(0, str(localdb.bin_path() / name))
+    found = [path for path in candidates if path and Path(path).exists()]
     if not found:
         raise SystemExit(f"backup: {name} is not installed (install the PostgreSQL client).")
-    return found
+    return next((path for path in found if version_of(path) == major), found[0])
+
+
+def version_of(program: str) -> str:
+    """The major version a PostgreSQL client program reports ("17" for 17.2)."""
+    out = subprocess.run([program, "--version"], capture_output=True, text=True).stdout
+    return out.split()[-1].split(".")[0] if out.strip() else ""
 
 
 def connection_environment(database: str | None = None) -> dict:

@@ -108,3 +108,11 @@ def test_every_migration_can_be_undone_and_redone():
     assert not [t for t in tables if t.startswith(("articles_", "consent_"))]
     call_command("migrate", verbosity=0)
     make_article("Back again")
+
+
+@pytest.mark.django_db
+def test_backups_use_the_client_programs_of_the_servers_version():
+    """pg_dump 17 writes settings a PostgreSQL 15 server refuses (DATABASE_URL may name one)."""
+    major = str(connection.pg_version // 10000)
+    for program in ("pg_dump", "pg_restore"):
+        assert backup.version_of(backup.client_program(program)) == major
