@@ -46,8 +46,9 @@ def slug_url(name: str, slug: str, language: str | None = None) -> str:
     """reverse(name, args=[slug]) in `language` (the page's by default), resolved once per URL
     name and language: list pages link hundreds of times.
 
-    Kept because it pays: uncached front and tag pages render 16-21% faster than with reverse()
-    per link, above the 6-15% run-to-run spread (tests/perf/tricks.py, part of make bench).
+    Kept because it pays: front and tag pages whose cards are not kept render 14-17% faster than
+    with reverse() per link, above the 3-9% run-to-run spread (tests/perf/tricks.py, part of
+    make bench).
     """
     return _url_with_placeholder(name, page_language(language)).replace(SLUG_PLACEHOLDER, slug, 1)
 
