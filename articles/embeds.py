@@ -13,6 +13,7 @@ else into a placeholder of the same size: what it is, what allowing it means, "L
 provider: no frame, no thumbnail, no script.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass
 from html import escape, unescape
@@ -182,12 +183,16 @@ def unsupported_bare_links(html: str) -> list[str]:
 
 
 def variant(html: str, consent) -> str:
-    """What `render(html, consent)` depends on of the reader's consent: nothing for a text
-    without embeds; else the policy version and language, and the categories granted."""
+    """What `render(html, consent)` depends on of the reader's consent, as a short name: nothing
+    for a text without embeds; else the categories granted and the policy the placeholders name
+    (its version and language, and the External media category as it reads now)."""
     if consent is None or not STORED.search(html):
         return ""
     policy = consent.policy
-    return f"{policy.version}:{policy.language}:{','.join(sorted(consent.granted))}"
+    key = settings.EMBED_CONSENT_CATEGORY
+    category = next((c for c in policy.categories if c.key == key), None)
+    shown = (policy.version, policy.language, sorted(consent.granted), repr(category))
+    return hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
 
 
 def render(html: str, consent, next_url: str = "/") -> str:

@@ -329,15 +329,15 @@ class TagView(ArticlesOfView):
         """At its slug in the page's language (or its English one, which leads there)."""
         tags = cached(f"tags:{get_language()}:{slug}", lambda: self.load_tags(slug), self.request)
         tag = next((t for t in tags if t.url_slug == slug), None)
-        if tag is None and tags:
-            raise Moved(tags[0].get_absolute_url())
         if tag is None:
-            raise Http404("No such topic.")
+            raise Moved(tags[0].get_absolute_url())
         return tag
 
     @staticmethod
     def load_tags(slug):
         tags = list(Tag.objects.by_slug(slug).with_pages()[:2])
+        if not tags:  # not kept: the topic may be made at this address any minute
+            raise Http404("No such topic.")
         return tags, [key for tag in tags for key in (tag_key(tag.pk), f"tagname-{tag.pk}")]
 
     def get(self, request, *args, **kwargs):
