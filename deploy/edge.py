@@ -1,6 +1,7 @@
 """Run the edge cache (Varnish with deploy/varnish/newsportal.vcl) in front of app servers on this
 machine: for `make cluster`, the Varnish tests and the edge benchmarks."""
 
+import os
 import shutil
 import socket
 import subprocess
@@ -61,11 +62,14 @@ class Varnish:
         workdir.mkdir(parents=True, exist_ok=True)
         workdir.chmod(0o755)
         write_backends(workdir / "vcl", backend_ports)
+        self.logdir = log_directory()
+        self.name = self.logdir or workdir / "work"  # varnishd -n, for varnishstat and varnishadm
         prefix = ["nice", "-n", str(nice)] if nice else []
         self.process = subprocess.Popen(
             [*prefix, "varnishd", "-F", "-a", f"127.0.0.1:{port}",
              "-f", str(VCL_DIR / "newsportal.vcl"),
-             "-p", f"vcl_path={workdir / 'vcl'}:{VCL_DIR}", "-n", str(workdir / "work"),
+             "-p", f"vcl_path={workdir / 'vcl'}:{VCL_DIR}",
+             "-n", str(self.name),
              "-s", f"malloc,{memory}", "-p", "feature=+http2"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
@@ -88,3 +92,18 @@ class Varnish:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+        if self.logdir:
+            shutil.rmtree(self.logdir.parent, ignore_errors=True)
+
+
+def log_directory() -> Path | None:
+    """varnishd's working directory in memory (/dev/shm) where there is one, as the Varnish
+    packages do with /var/lib/varnish: it holds the shared memory log, which varnishd rewrites
+    all the time (80 MB); on a disk, writing it back stalled PostgreSQL's commits on this machine
+    for seconds under load. None elsewhere (macOS): the working folder is used."""
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="newsportal-varnish-", dir=shm))
+    folder.chmod(0o755)
+    return folder / "work"

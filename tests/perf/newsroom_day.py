@@ -2,12 +2,16 @@
 
 10,000 articles behind Varnish (deploy/varnish/), one gunicorn app server, Redis. Readers: wrk at
 32 connections, requesting pages with a Zipf distribution (the front page and the newest stories
-hot, a long tail of old articles, some topic pages and searches). Meanwhile an editor changes an
-article every 5 seconds (a headline edit, an unpublish, a publish, a retag) and, for every change,
-a monitor polls every page that shows it through the edge until the new version is served:
-staleness is the time from the commit to that moment. After an unpublish, any copy of the
-article served by the edge is counted as a violation. Run with keyed purges, then once more with
-every change dropping every page (PURGE_EVERYTHING_ON_CHANGE), side by side.
+hot, a long tail of old articles, some topic pages and searches), paced at BENCH_DAY_RATE requests
+a second (4,000; 0: as fast as they can). Paced, because here one machine's two cores carry the
+readers, the edge, the app, PostgreSQL and Redis: unpaced, wrk and Varnish take them whole at
+25,000 requests a second (most of it in the kernel's network stack, where nice does not reach) and
+the editor's commits wait for seconds; a newsroom runs its edge on machines of its own. Meanwhile
+an editor changes an article every 5 seconds (a headline edit, an unpublish, a publish, a retag)
+and, for every change, a monitor polls every page that shows it through the edge until the new
+version is served: staleness is the time from the commit to that moment. After an unpublish, any
+copy of the article served by the edge is counted as a violation. Run with keyed purges, then once
+more with every change dropping every page (PURGE_EVERYTHING_ON_CHANGE), side by side.
 """
 
 import json
@@ -34,6 +38,7 @@ PORT = int(os.environ.get("BENCH_PORT", "8765"))
 SECONDS = int(os.environ.get("BENCH_DAY_SECONDS", "120"))
 EDIT_EVERY = 5
 CONNECTIONS = 32
+RATE = int(os.environ.get("BENCH_DAY_RATE", "4000"))
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -62,6 +67,8 @@ def wrk_script(paths: list[str], folder: Path) -> Path:
         f"paths = {{{listed}}}\ncounter = 0\n"
         "request = function()\n  counter = counter + 1\n"
         "  return wrk.format('GET', paths[(counter % #paths) + 1])\nend\n"
+        # Each connection waits this long before each request: RATE requests a second in all.
+        f"delay = function() return {CONNECTIONS * 1000 / RATE if RATE else 0} end\n"
         "threads = {}\nsetup = function(thread) table.insert(threads, thread) end\n"
         "server_errors = 0\n"
         "response = function(status, headers, body)\n"
@@ -213,7 +220,7 @@ def day(database_url: str, keyed: bool) -> dict:
         articles = list(Article.objects.published().order_by("-published_at")[:10000])
         tags = list(Tag.objects.order_by("pk")[:30])
         script = wrk_script(zipf_paths(articles, tags), workdir)
-        before = varnish_counters(workdir / "work")
+        before = varnish_counters(edge.name)
         stop_at = time.time() + SECONDS
         changes = []
         editing = threading.Thread(target=editor, args=(edge.url, stop_at, changes))
@@ -226,7 +233,7 @@ def day(database_url: str, keyed: bool) -> dict:
             capture_output=True, text=True, check=True,
         ).stdout  # fmt: skip
         editing.join()
-        after = varnish_counters(workdir / "work")
+        after = varnish_counters(edge.name)
     finally:
         edge.stop()
         server.stop()
