@@ -90,8 +90,13 @@ class Command(BaseCommand):
                     for tag in rng.sample(tag_objects, rng.randint(1, 4))
                 ]
             Article.tags.through.objects.bulk_create(links, batch_size=5000)
-        with connection.cursor() as cursor:  # fresh statistics, or the planner skips the indexes
-            cursor.execute("ANALYZE articles_article, articles_article_tags")
+        with connection.cursor() as cursor:
+            # Fresh statistics (or the planner skips the indexes), and the search index's pending
+            # entries merged: until a vacuum does it, every search reads them all (48 ms instead
+            # of 0.3 ms a query here, on a server whose autovacuum was off).
+            # (Inside a transaction, as in the tests, VACUUM cannot run: statistics only.)
+            command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+            cursor.execute(f"{command} articles_article, articles_article_tags")
         purge([EVERYTHING])  # bulk writes send no signals
         self.stdout.write(f"Generated {articles} articles, {tags} tags and {authors} authors.")
 
