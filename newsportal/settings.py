@@ -158,6 +158,13 @@ if not DEBUG and CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCac
         "CACHE_URL must name a shared cache when DEBUG is false: redis://host:6379/0 (several "
         "machines) or file:///path (one machine), not locmem:// or dummy://."
     )
+# Each process's own, for what is named by a version that never changes meaning (an article's
+# HTML per build: articles/views.py), so no process can hold a stale copy.
+CACHES["versioned"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "versioned",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 # Whole pages for anonymous readers (newsportal/pagecache.py). Edits purge exactly the pages that
 # show what changed, after commit (newsportal/invalidation.py); the lifetime only bounds memory.
 # CDNs that cannot be purged keep pages PAGE_CDN_SECONDS; browsers revalidate with ETags.

@@ -1,10 +1,11 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from articles.caching import seconds_until_next_publication
 from articles.context_processors import current_sections
 from articles.views import most_read
+from newsportal import fragments
 from newsportal.consent.defaults import create_default_policy
 from newsportal.consent.models import Cookie, CookieCategory, CookiePolicy
 from newsportal.consent.policy import current_policy
@@ -42,8 +43,9 @@ def one_clock(settings):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with an empty cache, as a freshly started process does."""
-    cache.clear()
+    """Every test starts with empty caches, as a freshly started process does."""
+    for emptied in (cache, caches["versioned"], fragments._local):
+        emptied.clear()
     yield
     cache.clear()
 

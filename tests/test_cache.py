@@ -246,11 +246,12 @@ def redis_answers() -> bool:
 @pytest.mark.skipif(not redis_answers(), reason="no Redis answers on 127.0.0.1:6379")
 def test_cache_and_invalidation_work_on_redis(client, story, settings, committed):
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "newsportal.rediscache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/15",
             "KEY_PREFIX": f"test-{time.time_ns()}",
-        }
+        },
     }
     assert client.get(story.get_absolute_url())["X-Cache"] == "miss"
     assert client.get(story.get_absolute_url())["X-Cache"] == "hit"

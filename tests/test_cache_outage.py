@@ -37,11 +37,12 @@ def redis_cache(settings):
         except OSError:
             time.sleep(0.05)
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "newsportal.rediscache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+        },
     }
     yield server
     server.kill()

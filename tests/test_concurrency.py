@@ -97,11 +97,12 @@ def test_two_editors_publishing_a_policy_at_once_get_two_versions(staff_client):
 def test_a_rate_limit_holds_under_concurrency_on_the_file_cache(settings, tmp_path):
     """40 searches at once from one client, a limit of 30: exactly 30 answered, 10 refused."""
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(tmp_path / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 100000},  # as configured (env.py): nothing culled
-        }
+        },
     }
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": 30}
     barrier, statuses = threading.Barrier(40), []

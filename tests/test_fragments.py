@@ -172,3 +172,23 @@ def test_embed_placeholders_follow_the_policys_words(client, rendered, committed
     page = client.get(url)
     assertContains(page, "ролики и посты")
     assertNotContains(page, "видео</button>")
+
+
+def test_a_process_uses_the_parts_it_holds_while_their_keys_stand(rendered):
+    built = []
+
+    def build():
+        built.append(1)
+        return f"version {len(built)}", ["article-1"]
+
+    assert fragments.cached("held", build) == "version 1"
+    fragments.cache.delete(fragments.cache_key("held"))  # only this process holds it now
+    assert fragments.cached("held", build) == "version 1"
+    purge(["article-1"])
+    assert fragments.cached("held", build) == "version 2"
+
+
+def test_an_emptied_shared_cache_drops_what_processes_hold(rendered):
+    fragments.cached("held", lambda: ("before", ["article-1"]))
+    fragments.cache.clear()  # Redis restarted or flushed: its stamps go with it
+    assert fragments.valid(["held"]) == {}
