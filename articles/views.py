@@ -126,11 +126,11 @@ class FrontPageView(CacheKeysMixin, CountOnceMixin, ListView):
     TOP = 4
 
     def get_queryset(self):
-        # Built per request: published() compares with the current time. Only the ids and
-        # times: the cards come from the cache (articles/cards.py).
+        # Only ids and times (the cards come from the cache: articles/cards.py): the top
+        # stories kept per change of the lists, never past the next scheduled publication;
+        # the page's rows built only when they are not kept (articles/paging.py).
         self.top = cached(f"top:{get_language()}", self.load_top, self.request)
         top = [row.pk for row in self.top]
-        # Built only when the page's rows are not kept (articles/paging.py).
         return SimpleLazyObject(lambda: card_rows(listed().exclude(pk__in=top)))
 
     def load_top(self):
