@@ -41,6 +41,15 @@ def author_key(pk) -> str:
     return f"author-{pk}"
 
 
+def tag_name_key(pk) -> str:
+    """Pages that name a tag without listing its articles (an article's topic pills)."""
+    return f"tagname-{pk}"
+
+
+def author_name_key(pk) -> str:
+    return f"authorname-{pk}"
+
+
 def story_key(pk) -> str:
     """An article and its translations (the page of each offers the others)."""
     return f"story-{pk}"
@@ -53,8 +62,8 @@ def article_page_keys(article, related) -> list[str]:
         article_key(article.pk),
         story_key(article.story_id),
         *(article_key(other.pk) for other in related),
-        *(f"tagname-{tag.pk}" for tag in article.tags.all()),
-        *([f"authorname-{article.author_id}"] if article.author_id else []),
+        *(tag_name_key(tag.pk) for tag in article.tags.all()),
+        *([author_name_key(article.author_id)] if article.author_id else []),
     ]
 
 

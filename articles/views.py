@@ -1,4 +1,5 @@
 import secrets
+from functools import partial
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -24,7 +25,9 @@ from articles.caching import (
     article_key,
     article_page_keys,
     author_key,
+    author_name_key,
     tag_key,
+    tag_name_key,
 )
 from articles.cards import CARD, LEAD, SECONDARY, card_rows, render_cards, render_many
 from articles.embeds import variant
@@ -188,8 +191,9 @@ class ArticleDetailView(CacheKeysMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        load = lambda: related_to(article)  # noqa: E731
-        related = cached(self.names["related"], load, self.request, self.found)
+        related = cached(
+            self.names["related"], partial(related_box, article), self.request, self.found
+        )
         # The article's HTML is kept too, for as long as both builds are the current ones.
         embeds = variant(article.body, getattr(self.request, "consent", None))
         return super().get_context_data(
@@ -209,11 +213,11 @@ class ArticleDetailView(CacheKeysMixin, DetailView):
         return response
 
 
-def related_to(article):
+def related_box(article):
     """The related box and what it shows: the articles, and the topics (a new article on one
     of them may belong in it)."""
     related = list(Article.objects.related_to(article))
-    keys = [*(article_key(other.pk) for other in related)]
+    keys = [article_key(other.pk) for other in related]
     keys += [tag_key(tag.pk) for tag in article.tags.all()]
     return {"articles": related, "version": secrets.token_hex(8)}, keys
 
@@ -338,7 +342,7 @@ class TagView(ArticlesOfView):
         tags = list(Tag.objects.by_slug(slug).with_pages()[:2])
         if not tags:  # not kept: the topic may be made at this address any minute
             raise Http404("No such topic.")
-        return tags, [key for tag in tags for key in (tag_key(tag.pk), f"tagname-{tag.pk}")]
+        return tags, [key for tag in tags for key in (tag_key(tag.pk), tag_name_key(tag.pk))]
 
     def get(self, request, *args, **kwargs):
         try:
@@ -360,7 +364,7 @@ class AuthorView(ArticlesOfView):
     def load_author(slug):
         authors = Author.objects.annotate(page_languages=languages_with_articles("author"))
         author = get_object_or_404(authors, slug=slug)
-        return author, [author_key(author.pk), f"authorname-{author.pk}"]
+        return author, [author_key(author.pk), author_name_key(author.pk)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
