@@ -8,10 +8,11 @@ The editor's Figure button (its "Browse..." opens the library, articles/admin.py
 On save, `mark` ties each picture to its library record (by data-file, else by address) and
 drops any other <img>: the text shows library pictures only, never an address from elsewhere.
 On the page, `render` draws each from the library as it is now (srcset, size, caption, credit),
-so a new file or credit reaches every article that shows it; pictures placed one after another
-form a gallery.
+so a new file or credit reaches every article that shows it; pictures placed next to each
+other, with nothing between them, form a gallery.
 """
 
+import itertools
 import re
 from html import unescape
 
@@ -30,7 +31,6 @@ FIGURE = re.compile(
 )
 SIZES = 'sizes="(min-width: 44rem) 42rem, 100vw"'  # articles/_inline_image.html
 GALLERY_SIZES = 'sizes="(min-width: 44rem) 21rem, 50vw"'
-GALLERY = re.compile(r'(?:<figure class="inline-image[^"]*"[^>]*>.*?</figure>\s*){2,}', re.S)
 
 
 def stored_name(src: str) -> str:
@@ -73,29 +73,48 @@ def mark(html: str) -> tuple[str, set[int]]:
 
 
 def render(html: str) -> str:
-    """Each library picture in `html` drawn from the library; runs of them as galleries."""
-    ids = {int(found["id"]) for found in FIGURE.finditer(html)}
-    if not ids:
+    """Each library picture in `html` drawn from the library. Pictures that stand next to each
+    other, with nothing but white space between them, are a gallery (as WordPress, Ghost and
+    Wagtail have it); a paragraph, quote or heading between two pictures ends the run."""
+    found = list(FIGURE.finditer(html))
+    if not found:
         return html
     from articles.models import Image
 
-    images = Image.objects.in_bulk(ids)
+    images = Image.objects.in_bulk({int(f["id"]) for f in found})
 
-    def replace(found):
-        image = images.get(int(found["id"]))
+    def draw(figure, sizes=SIZES):
+        image = images.get(int(figure["id"]))
         if image is None:
             return ""
-        caption = found["caption"] or escape(image.caption)
-        return render_to_string(
+        caption = figure["caption"] or escape(image.caption)
+        drawn = render_to_string(
             "articles/_inline_image.html",
-            {"image": image, "alt": unescape(found["alt"]) or image.alt, "caption": caption},
+            {"image": image, "alt": unescape(figure["alt"]) or image.alt, "caption": caption},
         ).strip()
+        return drawn.replace(SIZES, sizes)
 
-    html = FIGURE.sub(replace, html)
+    parts, end = [], 0
+    for run in runs(html, found):
+        parts.append(html[end : run[0].start()])
+        if len(run) == 1:
+            parts.append(draw(run[0]))
+        else:
+            # Tiles are about half the column wide: the browser may take a smaller rendition.
+            tiles = "".join(draw(figure, GALLERY_SIZES) for figure in run)
+            parts.append(f'<div class="gallery" role="group" aria-label="Gallery">{tiles}</div>')
+        end = run[-1].end()
+    parts.append(html[end:])
+    return "".join(parts)
 
-    def gallery(run):
-        # Tiles are about half the column wide: the browser may take a smaller rendition.
-        tiles = run.group(0).replace(SIZES, GALLERY_SIZES)
-        return f'<div class="gallery" role="group" aria-label="Gallery">{tiles}</div>'
 
-    return GALLERY.sub(gallery, html)
+def runs(html: str, found: list[re.Match]) -> list[list[re.Match]]:
+    """`found` (pictures in `html`, in order) in runs of pictures with only white space
+    between them."""
+    grouped = [[found[0]]]
+    for before, figure in itertools.pairwise(found):
+        if html[before.end() : figure.start()].strip():
+            grouped.append([figure])
+        else:
+            grouped[-1].append(figure)
+    return grouped

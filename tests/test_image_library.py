@@ -264,3 +264,29 @@ def test_existing_covers_move_into_the_library_and_back():
     assert back.get_model("articles", "Image").objects.count() == 0
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())  # as the other tests expect
+
+
+def test_a_gallery_holds_only_pictures_that_stand_next_to_each_other(admin_client, client):
+    """The trial's story: a picture, then paragraphs, a quote and a subheading, then two
+    pictures. Only the last two are a gallery; the text between stays full width, and every
+    picture is drawn (on the page and in the preview)."""
+    first, second, third = (add_image(admin_client, alt=a) for a in ("First", "Second", "Third"))
+    body = (
+        f"{figure(first, 'The reservoir')}<p>One paragraph.</p><p>Another.</p>"
+        "<blockquote><p>A quote.</p></blockquote><h2>A subheading</h2><p>More text.</p>"
+        f"{figure(second, 'Second caption')}\n{figure(third)}<p>The end.</p>"
+    )
+    article = make_article(body=body, status="draft", published_at=None)
+    preview = admin_client.get(reverse("articles:preview", args=[article.pk]))
+    article.status, article.published_at = "published", article.created_at
+    article.save()
+    for html in (preview.content.decode(), client.get(article.get_absolute_url()).content.decode()):
+        galleries = re.findall(r'<div class="gallery"[^>]*>(.*?)</div>', html, re.S)
+        assert len(galleries) == 1
+        assert re.findall(r'alt="(\w+)"', galleries[0]) == ["Second", "Third"]
+        assert "<p>" not in galleries[0] and "<h2>" not in galleries[0]
+        drawn = re.findall(r'<figure class="inline-image"><img src="([^"]+)"', html)
+        assert len(drawn) == 3
+        assert all(default_storage.exists(src.removeprefix("/media/")) for src in drawn)
+        assert html.index("A subheading") < html.index('<div class="gallery"')
+        assert "The reservoir" in html and "Second caption" in html
