@@ -71,6 +71,20 @@ def test_a_picture_in_the_text_is_drawn_from_the_library(admin_client, client):
     assertContains(used_in, article.title)
 
 
+def test_used_in_lists_exactly_the_articles_that_show_the_picture(admin_client):
+    picture, other = add_image(admin_client), add_image(admin_client, alt="Other picture")
+    in_text = make_article("Shows it in the text", body=figure(picture))
+    as_cover = make_article("Shows it as cover", cover=picture)
+    make_article("Shows another", body=figure(other))
+    make_article("Shows nothing")
+    listing = admin_client.get(reverse("admin:articles_image_changelist"))
+    assertContains(listing, f'?picture={picture.pk}">2 articles</a>')
+    used_in = admin_client.get(reverse("admin:articles_article_changelist"), {"picture": picture.pk})
+    shown = list(used_in.context["cl"].result_list)
+    assert sorted(a.title for a in shown) == sorted([in_text.title, as_cover.title])
+    assertContains(used_in, "Herders on the pasture")  # the sidebar names the picture
+
+
 def test_pictures_one_after_another_are_a_gallery(admin_client, client):
     one, two = add_image(admin_client, alt="One"), add_image(admin_client, alt="Two")
     article = make_article(body=f"{figure(one)}{figure(two)}<p>After.</p>{figure(one)}")
