@@ -60,6 +60,8 @@ var/secret_key:
 	@umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 run: $(STAMP) $(MO) var/secret_key
+	@# Commands run beside this site (manage.py import_article...) use its cache and address.
+	@$(RUN_ENV) $(PY) -c 'import os, pathlib, newsportal.env as e; e.write_site_env(pathlib.Path("var/site.env"), {k: os.environ[k] for k in ("CACHE_URL", "SITE_URL")})'
 	@$(RUN_ENV) $(PY) manage.py migrate --noinput
 	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
 	@$(RUN_ENV) $(PY) manage.py load_demo

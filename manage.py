@@ -3,10 +3,16 @@
 
 import os
 import sys
+from pathlib import Path
 
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsportal.settings")
+    from newsportal.env import beside_the_running_site
+
+    # The cache and address of the site `make run` / `make cluster` serves here: what a command
+    # writes (an import, a new policy) is purged where that site reads.
+    beside_the_running_site(Path(__file__).resolve().parent / "var" / "site.env")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from deploy.edge import Varnish, available  # noqa: E402
+from newsportal.env import write_site_env  # noqa: E402
 
 EDGE_PORT = int(os.environ.get("EDGE_PORT", "8080"))
 APP_PORTS = [int(p) for p in os.environ.get("APP_PORTS", "8001,8002").split(",")]
@@ -32,6 +33,11 @@ BUCKET = "newsportal-media"
 CLUSTER_DATABASE = "newsportal_cluster"
 BIN = Path(sys.executable).parent
 CLUSTER_DIR = ROOT / "var" / "cluster"
+SITE_ENV = ROOT / "var" / "site.env"  # read by manage.py (newsportal/env.py)
+SHARED_WITH_COMMANDS = [
+    "SITE_URL", "DATABASE_URL", "CACHE_URL", "EDGE_PURGE_URLS", "S3_BUCKET", "S3_ENDPOINT_URL",
+    "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "MEDIA_URL",
+]  # fmt: skip
 
 
 def answers(port: int) -> bool:
@@ -134,6 +140,8 @@ class Cluster:
         redis_url = self.redis_url()
         s3_endpoint = self.bucket()
         env = self.environment(redis_url, s3_endpoint)
+        # manage.py beside the cluster uses its database, cache, bucket and address.
+        write_site_env(SITE_ENV, {name: env[name] for name in SHARED_WITH_COMMANDS})
         for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"],
                         ["load_demo"]):  # fmt: skip
             subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
@@ -160,6 +168,7 @@ class Cluster:
 """, flush=True)  # fmt: skip
 
     def stop(self) -> None:
+        SITE_ENV.unlink(missing_ok=True)
         if self.varnish:
             self.varnish.stop()
         for process in reversed(self.processes):

@@ -39,6 +39,28 @@ def local_secret_key(path: Path) -> str:
     return path.read_text().strip()
 
 
+def beside_the_running_site(path: Path) -> None:
+    """Take the settings of the site that `make run` or `make cluster` serves from this folder
+    (`path`, written as it starts) wherever the environment does not say otherwise: a command
+    run beside it then purges the cache that site reads and names its address."""
+    try:
+        lines = path.read_text().splitlines()
+    except OSError:
+        return
+    for line in lines:
+        name, _, value = line.partition("=")
+        if name.isidentifier() and value:
+            os.environ.setdefault(name, value)
+
+
+def write_site_env(path: Path, values: dict[str, str]) -> None:
+    """Record the settings a running site was started with (owner-only: it may name a password)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.writelines(f"{name}={value}\n" for name, value in values.items() if value)
+
+
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "testserver"}
 
 

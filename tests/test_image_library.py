@@ -79,7 +79,9 @@ def test_used_in_lists_exactly_the_articles_that_show_the_picture(admin_client):
     make_article("Shows nothing")
     listing = admin_client.get(reverse("admin:articles_image_changelist"))
     assertContains(listing, f'?picture={picture.pk}">2 articles</a>')
-    used_in = admin_client.get(reverse("admin:articles_article_changelist"), {"picture": picture.pk})
+    used_in = admin_client.get(
+        reverse("admin:articles_article_changelist"), {"picture": picture.pk}
+    )
     shown = list(used_in.context["cl"].result_list)
     assert sorted(a.title for a in shown) == sorted([in_text.title, as_cover.title])
     assertContains(used_in, "Herders on the pasture")  # the sidebar names the picture

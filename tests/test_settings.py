@@ -91,3 +91,31 @@ def test_without_a_secret_key_each_installation_makes_its_own():
     assert key_file.stat().st_mode & 0o077 == 0  # owner-only
     source = (ROOT / "newsportal" / "settings.py").read_text()
     assert "insecure" not in source
+
+
+def test_commands_take_the_running_sites_settings_where_the_environment_is_silent(
+    tmp_path, monkeypatch
+):
+    """`make run` records its cache and address in var/site.env; manage.py beside it reads them
+    (so an import purges the cache that site serves from), never over what was set by hand."""
+    from newsportal.env import beside_the_running_site, write_site_env
+
+    site_env = tmp_path / "site.env"
+    running = {"CACHE_URL": "file://var/cache", "SITE_URL": "http://127.0.0.1:8123"}
+    write_site_env(site_env, running)
+    assert site_env.stat().st_mode & 0o777 == 0o600
+    monkeypatch.delenv("CACHE_URL", raising=False)
+    monkeypatch.setenv("SITE_URL", "https://set-by-hand.example")
+    beside_the_running_site(site_env)
+    assert os.environ["CACHE_URL"] == "file://var/cache"
+    assert os.environ["SITE_URL"] == "https://set-by-hand.example"
+    beside_the_running_site(tmp_path / "missing.env")  # no site running: nothing changes
+
+
+@pytest.mark.django_db
+def test_audit_cookies_checks_the_sites_own_address_by_default(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.SITE_URL = "http://127.0.0.1:9"  # what `PORT=8123 make run` would record, say
+    with pytest.raises(CommandError, match=r"does not answer at http://127\.0\.0\.1:9"):
+        call_command("audit_cookies")

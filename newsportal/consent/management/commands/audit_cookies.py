@@ -1,6 +1,6 @@
 """`manage.py audit_cookies`: a real Chromium checks the running site against its cookie policy.
 
-    manage.py audit_cookies --url http://127.0.0.1:8000 [--path /some/page/ ...] [--pages 8]
+    manage.py audit_cookies [--url SITE_URL] [--path /some/page/ ...] [--pages 8]
 
 Exits non-zero, with the findings, when anything optional (or a request to another site)
 happens before consent, when a cookie is set that the policy does not declare, or when a
@@ -11,6 +11,7 @@ import os
 import shutil
 import urllib.request
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from newsportal.consent.audit import Auditor, format_report, sample_pages
@@ -21,8 +22,10 @@ class Command(BaseCommand):
     help = "Visit public pages in Chromium and compare every cookie with the cookie policy."
 
     def add_arguments(self, parser):
-        port = os.environ.get("PORT", "8000")
-        parser.add_argument("--url", default=f"http://127.0.0.1:{port}", help="The running site.")
+        parser.add_argument(
+            "--url", default=settings.SITE_URL,
+            help="The running site (default: SITE_URL, which `make run` records for commands).",
+        )  # fmt: skip
         parser.add_argument("--path", action="append", default=[], help="A page to include.")
         parser.add_argument("--pages", type=int, default=8, help="How many pages to sample.")
         parser.add_argument("--chromium", default=os.environ.get("CHROMIUM_PATH"))
