@@ -1,3 +1,4 @@
+import json
 import secrets
 from contextlib import contextmanager
 from datetime import timedelta
@@ -20,7 +21,6 @@ from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
@@ -44,6 +44,7 @@ from articles.models import (
     TagName,
 )
 from articles.share import LIFETIMES, share_url
+from articles.slugs import TRANSLITERATION, UZBEK_MARKS, slug_for
 
 # What the editor offers: the same elements the sanitizer keeps (articles/html.py). The
 # Figure button's "Browse..." opens the image library's picker (ImageAdmin.pick_view).
@@ -68,6 +69,24 @@ AUTOSAVED = {
 }  # fmt: skip
 
 
+TRANSLITERATION_JSON = json.dumps({"letters": TRANSLITERATION, "marks": UZBEK_MARKS})
+
+
+class SlugFromWords:
+    """The address box filled from a headline or name writes Kazakh, Russian and Uzbek letters
+    as articles/slugs.py does (static/js/transliterate.js), the same as addresses made here."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug" and field is not None:
+            field.widget.attrs["data-transliteration"] = TRANSLITERATION_JSON
+        return field
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/transliterate.js"])
+
+
 def when(version) -> str:
     return f"{timezone.localtime(version.revision.date_created):%d %B %Y, %H:%M}"
 
@@ -85,7 +104,7 @@ class TagNameInline(admin.StackedInline):  # three fields: readable on a phone t
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(SlugFromWords, admin.ModelAdmin):
     inlines = [TagNameInline]
     list_display = ["name", "slug", "section_position"]
     list_filter = [("section_position", admin.EmptyFieldListFilter)]
@@ -105,7 +124,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(SlugFromWords, admin.ModelAdmin):
     list_display = ["name", "slug", "user"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -142,7 +161,12 @@ class TopicsField(forms.ModelMultipleChoiceField):
 
 
 class TopicsWidget(AutocompleteSelectMultiple):
-    """The admin's topic box, showing typed new topics again after a validation error."""
+    """The admin's topic box, showing typed new topics again after a validation error; matches
+    first, a new topic an explicit choice (static/js/topics.js)."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/topics.js"])
 
     def optgroups(self, name, value, attr=None):
         typed = [item for item in value if item and not str(item).isdigit()]
@@ -168,7 +192,7 @@ def focal_picker(image):
 def new_topic(name: str) -> Tag:
     """The topic `name` typed in an article's tag box, made now (or found, if a colleague made
     it meanwhile)."""
-    slug = slugify(name)[:90] or "topic"
+    slug = slug_for(name, 90) or "topic"
     if Tag.objects.filter(slug=slug).exists():
         slug = f"{slug}-{secrets.token_hex(3)}"
     tag, _ = Tag.objects.get_or_create(name=name, defaults={"slug": slug})
@@ -419,7 +443,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SlugFromWords, admin.ModelAdmin):
     form = ArticleForm
     object_history_template = "admin/articles/article/object_history.html"
     # Fits a 1280 px screen beside the filters: "featured" is part of the state.

@@ -7,10 +7,10 @@ these functions.
 from pathlib import Path
 
 from django.db import transaction
-from django.utils.text import slugify
 
 from articles.models import Article, Author, Tag, TagName
 from articles.plaintext import PlainTextError, parse
+from articles.slugs import slug_for
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 DEMO_ARTICLES = [
@@ -54,7 +54,7 @@ def import_article(
     except PlainTextError as error:
         raise ImportFailed(f"{path}: {error}; nothing was imported.") from None
     # Page dumps are named after their URL; fall back to the title for other names.
-    slug = slug or slugify(path.stem) or slugify(parsed.title)
+    slug = slug or slug_for(path.stem, 300) or slug_for(parsed.title, 300)
     if not slug:
         raise ImportFailed(f"{path}: cannot derive a slug; pass --slug.")
     with transaction.atomic():
@@ -76,12 +76,12 @@ def import_article(
                 )
         if author:
             article.author, _ = Author.objects.get_or_create(
-                slug=slugify(author), defaults={"name": author}
+                slug=slug_for(author, 200), defaults={"name": author}
             )
         article.save()
         if tags:
             article.tags.set(
-                Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+                Tag.objects.get_or_create(slug=slug_for(name, 90), defaults={"name": name})[0]
                 for name in tags
             )
     return article, created

@@ -2,6 +2,8 @@
 
 from html.parser import HTMLParser
 
+from django.urls import reverse
+
 
 class _FormReader(HTMLParser):
     def __init__(self, form_id):
@@ -73,3 +75,19 @@ def form_data(html: str, form_id: str) -> dict[str, list[str]]:
     for name, value in reader.fields:
         data.setdefault(name, []).append(value)
     return data
+
+
+def change_url(obj) -> str:
+    """The admin's change form of `obj`."""
+    meta = obj._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+
+
+def open_and_post(client, obj, **changes):
+    """Open `obj`'s change form, change `changes` (a value or a list of values), and press "Save
+    and continue editing"; the response."""
+    page = client.get(change_url(obj))
+    data = form_data(page.content.decode(), f"{obj._meta.model_name}_form")
+    data.update({k: v if isinstance(v, list) else [v] for k, v in changes.items()})
+    data["_continue"] = ["Save and continue editing"]
+    return client.post(change_url(obj), data)

@@ -19,16 +19,11 @@ from articles.models import Article, Correction, Image, Redirect
 from newsportal.consent.models import CookieCategory, CookiePolicy, PolicyTranslation
 from newsportal.consent.translations import install as install_translations
 from tests.factories import make_author, make_tag
-from tests.forms import form_data
+from tests.forms import change_url, form_data
 from tests.helpers import decide, signed_in
 from tests.images import image_bytes, upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
-
-
-def change_url(obj):
-    meta = obj._meta
-    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
 
 
 def resave(client, obj, **changes):

@@ -18,7 +18,7 @@ from articles.models import Article, TagName
 from newsportal.consent.models import ConsentEvent, CookiePolicy, PolicyTranslation
 from newsportal.consent.translations import install
 from tests.factories import make_article, make_tag
-from tests.forms import form_data
+from tests.forms import change_url, form_data
 from tests.helpers import SAME_ORIGIN, post_form
 from tests.test_readers import VNU
 
@@ -199,10 +199,6 @@ def test_pages_in_russian_keep_the_english_query_budgets(
 
 
 # The editor: translate, see the translations, refuse a mixed group
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def test_translate_to_russian_makes_a_linked_draft_and_the_original_lists_it(staff_client):

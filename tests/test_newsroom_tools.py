@@ -14,15 +14,11 @@ from reversion.models import Version
 
 from articles.models import Article, Autosave, Correction, Redirect
 from tests.factories import make_article, make_author, make_tag
-from tests.forms import form_data
+from tests.forms import change_url, form_data
 from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 ADD = reverse("admin:articles_article_add")
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def opened(client, article):

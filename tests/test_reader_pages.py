@@ -15,23 +15,10 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article, ReadCount, ShareLink, Tag
 from tests.factories import make_article, make_author, make_tag
-from tests.forms import form_data
+from tests.forms import change_url, form_data, open_and_post
 from tests.images import image_bytes, upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def open_and_post(client, article, **changes):
-    """Open the article's change form, change `changes`, save and continue."""
-    page = client.get(change_url(article))
-    data = form_data(page.content.decode(), "article_form")
-    data.update({k: v if isinstance(v, list) else [v] for k, v in changes.items()})
-    data["_continue"] = ["Save and continue editing"]
-    return client.post(change_url(article), data)
 
 
 # 12. Times in the newsroom's time zone, with its name; "ago" on lists
