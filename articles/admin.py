@@ -27,7 +27,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media
 from reversion.models import Version
 
-from articles import embeds, revisions
+from articles import embeds, library, revisions
 from articles.html import sanitize
 from articles.images import validate_image
 from articles.models import (
@@ -52,10 +52,14 @@ BODY_EXTENSIONS = {
     "Figure": {"pickerUrl": reverse_lazy("admin:articles_image_pick")},
     "Image": True, "Caption": True,
     "Bold": True, "Italic": True, "Heading": {"levels": [2, 3]},
-    # Not autolink: with it the link mark is inclusive, and text typed after a link joins it.
-    "Link": {"enableTarget": False, "autolink": False},
+    # Addresses typed or pasted become links; static/js/prose-newsroom.js keeps text typed after
+    # a link out of it (the library makes the link mark inclusive with autolink).
+    "Link": {"enableTarget": False, "autolink": True},
     "BulletList": True, "OrderedList": True, "ListItem": True, "Blockquote": True,
     "HardBreak": True, "History": True,
+    # Loads static/js/prose-newsroom.js: Enter leaves a caption, a picture inserted from a
+    # caption goes below it, autolink as above (settings.DJANGO_PROSE_EDITOR_EXTENSIONS).
+    "NewsroomEditing": True,
     "NoSpellCheck": False,  # the browser's spell checker is on (the library turns it off)
 }  # fmt: skip
 
@@ -261,7 +265,10 @@ class ArticleForm(forms.ModelForm):
         """A link on a line of its own to a media site this portal cannot embed is refused,
         naming those it can (a link with words of its own stays an ordinary link)."""
         body = self.cleaned_data.get("body", "")
-        unsupported = embeds.unsupported_bare_links(sanitize(body))
+        sanitized = sanitize(body)
+        unsupported = embeds.unsupported_bare_links(sanitized)
+        # Pictures not from the library are taken out on save (articles/library.py): say so.
+        self.removed_pictures = library.removed_pictures(sanitized, library.mark(sanitized)[0])
         if unsupported:
             raise ValidationError(
                 f"{unsupported[0]} cannot be shown in the article. Embeds come from: "
@@ -665,6 +672,14 @@ class ArticleAdmin(SlugFromWords, admin.ModelAdmin):
             obj.status = Article.Status.REVIEW
         super().save_model(request, obj, form, change)
         Autosave.objects.filter(article=obj, user=request.user).delete()  # saved for real
+        if getattr(form, "removed_pictures", 0):
+            self.message_user(
+                request,
+                f"{form.removed_pictures} picture(s) in the text did not come from the image "
+                "library and were taken out; any caption typed under them was kept as a "
+                "paragraph. Place pictures with the picture button's “Browse...”.",
+                messages.WARNING,
+            )
         if obj.status == Article.Status.REVIEW and was != Article.Status.REVIEW:
             ReviewNote.objects.create(
                 article=obj, step=ReviewNote.Step.SUBMITTED, user=request.user

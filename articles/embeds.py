@@ -140,45 +140,76 @@ def looks_like_media(url: str) -> bool:
     return host in media_hosts
 
 
-# What the editor writes: a paragraph that is only a link (nh3's output, so attributes are in
-# a known order: href, then rel).
+# What the editor writes: a paragraph that is only a link, whatever (sanitized) attributes the
+# editor's link button gave it (title="", rel), or only an address typed or pasted as text (the
+# editor's autolink may not have linked it; an imported article's address line never is).
 # An embed element saved before is a figure holding only its link once sanitized again.
-BARE_LINK = re.compile(
-    r'<(?P<tag>p|figure)><a href="(?P<href>[^"]+)"(?: rel="noopener noreferrer")?>'
-    r"(?P<text>[^<]*)</a></(?P=tag)>"
+LINK_LINE = re.compile(
+    r"<(?P<tag>p|figure)>\s*<a (?P<attributes>[^>]*)>(?P<text>[^<]*)</a>\s*</(?P=tag)>"
 )
+ADDRESS_LINE = re.compile(r"<p>\s*(?P<text>https?://[^\s<]+)\s*</p>")
+HREF = re.compile(r'(?:^|\s)href="(?P<href>[^"]*)"')
 STORED = re.compile(
     r'<figure data-embed="(?P<provider>[a-z]+)"><a href="(?P<href>[^"]+)"'
     r'(?: rel="noopener noreferrer")?>(?P<text>[^<]*)</a></figure>'
 )
 
 
+@dataclass(frozen=True)
+class Line:
+    """A paragraph holding only a link or only an address (`html` is escaped, `href` is not)."""
+
+    found: re.Match
+    href: str
+    text: str  # as written, escaped
+
+    @property
+    def is_bare_address(self) -> bool:
+        """The line shows the address itself (not words of its own)."""
+        return unescape(self.text).strip() == self.href
+
+
+def lines(html: str) -> list[Line]:
+    """Every paragraph of `html` that holds only a link or only an address, in order."""
+    found = []
+    for match in LINK_LINE.finditer(html):
+        href = HREF.search(match["attributes"])
+        if href:
+            found.append(Line(match, unescape(href["href"]), match["text"]))
+    found += [Line(m, unescape(m["text"]), m["text"]) for m in ADDRESS_LINE.finditer(html)]
+    return sorted(found, key=lambda line: line.found.start())
+
+
 def mark(html: str) -> str:
-    """Each paragraph holding only a link to a supported provider becomes an embed element.
-    `html` is sanitized: no data-embed survives from what was posted."""
-
-    def replace(found):
-        href = unescape(found["href"])
-        embed = parse(href, unescape(found["text"]))
-        if embed is None:
-            link = found.group(0).removeprefix(f"<{found['tag']}>")
-            return f"<p>{link.removesuffix(f'</{found["tag"]}>')}</p>"  # a link again
-        return (
-            f'<figure data-embed="{embed.provider}"><a href="{found["href"]}">'
-            f"{found['text']}</a></figure>"
-        )
-
-    return BARE_LINK.sub(replace, html)
+    """Each paragraph holding only a link to a supported provider, or only its address,
+    becomes an embed element. `html` is sanitized: no data-embed survives from what was posted."""
+    parts, end = [], 0
+    for line in lines(html):
+        found = line.found
+        parts.append(html[end : found.start()])
+        embed = parse(line.href, unescape(line.text))
+        if embed is not None:
+            parts.append(
+                f'<figure data-embed="{embed.provider}"><a href="{escape(line.href)}">'
+                f"{line.text}</a></figure>"
+            )
+        elif found.re is LINK_LINE and found["tag"] == "figure":
+            # An embed whose provider was switched off since: a link again.
+            parts.append(f'<p><a href="{escape(line.href)}">{line.text}</a></p>')
+        else:
+            parts.append(found.group(0))
+        end = found.end()
+    parts.append(html[end:])
+    return "".join(parts)
 
 
 def unsupported_bare_links(html: str) -> list[str]:
-    """Addresses pasted on a line of their own (the link's text is the address) to a media
+    """Addresses on a line of their own (linked or not, showing the address itself) to a media
     site this portal does not embed."""
-    found = [(unescape(m["href"]), unescape(m["text"])) for m in BARE_LINK.finditer(html)]
     return [
-        href
-        for href, text in found
-        if text.strip() == href and looks_like_media(href) and parse(href) is None
+        line.href
+        for line in lines(html)
+        if line.is_bare_address and looks_like_media(line.href) and parse(line.href) is None
     ]
 
 

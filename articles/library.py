@@ -23,7 +23,10 @@ from django.utils.html import escape
 
 IMG = re.compile(r"<img\b[^>]*>")
 ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
-EMPTY_FIGURE = re.compile(r"<figure>(?:(?!<img|</figure>).)*</figure>", re.S)
+EMPTY_FIGURE = re.compile(
+    r"<figure>(?:(?!<img|</figure>).)*?(?:<figcaption>(?P<caption>.*?)</figcaption>)?\s*</figure>",
+    re.S,
+)
 FIGURE = re.compile(
     r'<figure><img src="[^"]*" alt="(?P<alt>[^"]*)" data-file="(?P<id>\d+)">'
     r"(?:<figcaption>(?P<caption>.*?)</figcaption>)?</figure>",
@@ -66,10 +69,20 @@ def mark(html: str) -> tuple[str, set[int]]:
         alt = attributes.get("alt") or escape(image.alt)
         return f'<img src="{escape(image.url)}" alt="{alt}" data-file="{image.pk}">'
 
-    marked = EMPTY_FIGURE.sub("", IMG.sub(replace, html))
+    def without_picture(figure):
+        # A figure whose picture went: what was typed in its caption stays, as a paragraph.
+        caption = (figure["caption"] or "").strip()
+        return f"<p>{caption}</p>" if caption else ""
+
+    marked = EMPTY_FIGURE.sub(without_picture, IMG.sub(replace, html))
     if marked.count("<img") < html.count("<img"):
         marked = marked.replace("<p></p>", "")  # where a removed picture stood alone
     return marked, shown
+
+
+def removed_pictures(before: str, after: str) -> int:
+    """How many pictures `mark` took out of `before` to make `after`."""
+    return before.count("<img") - after.count("<img")
 
 
 def render(html: str) -> str:

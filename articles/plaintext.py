@@ -39,7 +39,9 @@ def decode(data: bytes) -> str:
 
 
 def is_subheading(line: str) -> bool:
-    return len(line) <= SUBHEADING_MAX_CHARS and not line.endswith(SENTENCE_END)
+    """A short line that is not a sentence; never an address on its own (a video to embed)."""
+    is_address = line.startswith(("http://", "https://")) and " " not in line
+    return len(line) <= SUBHEADING_MAX_CHARS and not line.endswith(SENTENCE_END) and not is_address
 
 
 def parse(data: bytes) -> ParsedArticle:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.csp import CSP
+from js_asset import static_lazy
 
 from newsportal.env import (
     cache_from_url,
@@ -247,6 +248,15 @@ STORAGES = {
     # Hashed names and gzip/Brotli copies made by collectstatic, served by WhiteNoise.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# The newsroom's changes to the admin's rich-text editor (autolink, leaving a caption with Enter,
+# pictures inserted beside others): a module whose exports replace the editor's own extensions.
+# They add no markup, so nothing changes in what the sanitizer keeps (articles/html.py).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/prose-newsroom.js")],
+        "extensions": {"NewsroomEditing": lambda config, shared: None},
+    }
+]
 S3_BUCKET = os.environ.get("S3_BUCKET", "")
 # Where readers fetch uploads: /media/ from this site, or the bucket's (or its CDN's) address.
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")

@@ -23,3 +23,10 @@ def exif_with_gps_and_rotation() -> bytes:
     exif[0x0112] = 6  # orientation: the camera was turned
     exif[0x8825] = {1: "N", 2: (43.0, 15.0, 0.0), 3: "E", 4: (76.0, 57.0, 0.0)}  # GPS
     return exif.tobytes()
+
+
+def figure(image, caption="") -> str:
+    """A library picture in an article's text as the editor writes it."""
+    caption = f"<figcaption>{caption}</figcaption>" if caption else ""
+    img = f'<img src="{image.url}" alt="{image.alt}" data-file="{image.pk}">'
+    return f"<figure>{img}{caption}</figure>"

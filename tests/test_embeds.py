@@ -8,6 +8,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles import embeds
+from articles.models import Article
 from newsportal.consent.models import ConsentEvent
 from tests.factories import make_article
 from tests.forms import form_data
@@ -182,3 +183,50 @@ def test_the_cookie_policy_lists_external_media_and_its_cookies(client):
     assertContains(page, "External media")
     for cookie in ("VISITOR_INFO1_LIVE", "vuid", "guest_id", "ttwid", "NID"):
         assertContains(page, cookie)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '<p><a href="https://youtu.be/dQw4w9WgXcQ" title="">https://youtu.be/dQw4w9WgXcQ</a></p>',
+        '<p><a title="" href="https://youtu.be/dQw4w9WgXcQ" target="_blank">Watch</a></p>',
+        "<p>https://youtu.be/dQw4w9WgXcQ</p>",  # typed or pasted, not linked
+        "<p> https://youtu.be/dQw4w9WgXcQ </p>",
+    ],
+)
+def test_a_media_line_becomes_an_embed_however_it_was_written(line):
+    article = make_article(body=f"<p>Before.</p>{line}<p>After.</p>")
+    assert '<figure data-embed="youtube"><a href="https://youtu.be/dQw4w9WgXcQ">' in article.body
+    article.save()  # saved again: still one embed, unchanged
+    assert article.body.count('data-embed="youtube"') == 1
+
+
+def test_an_imported_address_line_becomes_an_embed(tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "video-story.txt"
+    path.write_text("Video story\n\nIntro.\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n")
+    call_command("import_article", str(path))
+    assert 'data-embed="youtube"' in Article.objects.get(slug="video-story").body
+
+
+def test_an_address_in_a_sentence_or_to_another_site_stays_text():
+    body = "<p>See https://youtu.be/dQw4w9WgXcQ for more.</p><p>https://example.org/report</p>"
+    assert make_article(body=body).body == body
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '<p><a href="https://rutube.ru/video/abc/" title="">https://rutube.ru/video/abc/</a></p>',
+        "<p>https://rutube.ru/video/abc/</p>",
+    ],
+)
+def test_an_unsupported_media_line_is_named_on_save(staff_client, line):
+    article = make_article()
+    page = staff_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    data = form_data(page.content.decode(), "article_form")
+    data["body"] = [line]
+    response = staff_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    assert response.status_code == 200
+    assertContains(response, "https://rutube.ru/video/abc/ cannot be shown in the article")

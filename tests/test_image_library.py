@@ -4,14 +4,15 @@ editor, pictures and galleries inside articles, usage and protected deletion."""
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Image
 from tests.factories import make_article
-from tests.forms import form_data
-from tests.images import exif_with_gps_and_rotation, image_bytes, upload
+from tests.forms import form_data, open_and_post
+from tests.images import exif_with_gps_and_rotation, figure, image_bytes, upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
@@ -24,12 +25,6 @@ def add_image(client, alt="Herders on the pasture", credit="Photo: A. Sadykova",
     response = client.post(reverse("admin:articles_image_add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     return Image.objects.get(alt=alt)
-
-
-def figure(image, caption=""):
-    caption = f"<figcaption>{caption}</figcaption>" if caption else ""
-    img = f'<img src="{image.url}" alt="{image.alt}" data-file="{image.pk}">'
-    return f"<figure>{img}{caption}</figure>"
 
 
 def test_the_library_keeps_pictures_cleaned_with_renditions_and_lists_them(admin_client):
@@ -306,3 +301,21 @@ def test_a_gallery_holds_only_pictures_that_stand_next_to_each_other(admin_clien
         assert all(default_storage.exists(src.removeprefix("/media/")) for src in drawn)
         assert html.index("A subheading") < html.index('<div class="gallery"')
         assert "The reservoir" in html and "Second caption" in html
+
+
+def test_a_caption_whose_picture_was_not_from_the_library_is_kept_and_the_editor_told(
+    admin_client,
+):
+    article = make_article(body="<p>Intro.</p>")
+    response = open_and_post(
+        admin_client, article,
+        body='<p>Intro.</p><figure><img src="https://elsewhere.example/x.jpg" alt="">'
+        "<figcaption>Typed under a picture from elsewhere</figcaption></figure><p>End.</p>",
+    )  # fmt: skip
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.body == (
+        "<p>Intro.</p><p>Typed under a picture from elsewhere</p><p>End.</p>"
+    )  # nothing typed is dropped
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("did not come from the image library" in m for m in shown), shown

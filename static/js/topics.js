@@ -2,7 +2,9 @@
 // puts the typed text first and highlights it, so "Kazakh" + Enter made a new topic beside
 // "Kazakhstan". Here the topics that exist come first (Enter picks the highlighted match), and a
 // new topic is an explicit choice at the end of the list: "New topic: “Kazakh”".
-(() => {
+window.addEventListener("load", () => {
+  // After the admin's own set-up (autocomplete.js runs when the document is ready; the admin's
+  // scripts come in no fixed order).
   "use strict";
   const $ = window.django && window.django.jQuery;
   if (!$ || !$.fn.select2) return;
@@ -27,5 +29,5 @@
       templateResult: (item) => (item.newTopic ? `${NEW}: “${item.text}”` : item.text),
     });
   };
-  $(() => $("select.admin-autocomplete[data-tags=true]").each((i, element) => start(element)));
-})();
+  $("select.admin-autocomplete[data-tags=true]").each((i, element) => start(element));
+});

@@ -1,0 +1,196 @@
+"""Issue 30 in Chromium: what a newsroom day found, typed as an editor types (key by key) and read
+as a reader reads. Screenshots go to $SCREENSHOTS when it names a folder (to be looked at)."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
+
+from articles.models import Article, Image, Tag
+from articles.slugs import slug_for
+from tests.factories import make_article, make_tag
+from tests.images import figure, image_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-passphrase-42"
+HEADLINE = "Қазақстан мен Өзбекстан су туралы келісімге қол қойды"
+
+
+def screenshot(page, name):
+    folder = os.environ.get("SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
+
+
+@pytest.fixture
+def pictures(settings, media_root):
+    settings.SERVE_MEDIA = True
+    colours = {"Reservoir": (40, 90, 160), "Dam": (160, 90, 40), "Canal": (40, 160, 90)}
+    return [
+        Image.objects.create(
+            file=SimpleUploadedFile(f"{alt}.jpg", image_bytes(size=(1600, 1000), color=colour)),
+            alt=alt,
+            credit="Photo: A. Sadykova",
+        )
+        for alt, colour in colours.items()
+    ]
+
+
+@pytest.fixture
+def signed_in(page, site, django_user_model):
+    django_user_model.objects.create_superuser("chief", "chief@example.com", PASSWORD)
+    page.goto(site.url + "/admin/login/")
+    page.fill("#id_username", "chief")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    return page
+
+
+def open_editor(page, site, article):
+    page.goto(site.url + f"/admin/articles/article/{article.pk}/change/")
+    area = page.locator(".ProseMirror[contenteditable=true]")
+    expect(area).to_be_visible()
+    return area
+
+
+def save(page):
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+
+# 1 and 9: the illustrated story as readers see it
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_illustrated_story_reads_right(browser, site, pictures, width):
+    reservoir, dam, canal = pictures
+    long_link = "https://example.org/" + "very-long-address-without-any-break-" * 4
+    article = make_article(
+        HEADLINE,
+        body=f"{figure(reservoir, 'Су қоймасы')}<p>Бірінші абзац.</p>"
+        f'<p>Толығырақ: <a href="{long_link}">{long_link}</a></p>'
+        "<blockquote><p>Дәйексөз.</p></blockquote><h2>Тақырыпша</h2><p>Тағы мәтін.</p>"
+        f"{figure(dam, 'Бөгет')}{figure(canal)}<p>Соңы.</p>",
+    )
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(site.url + article.get_absolute_url())
+    gallery = page.locator(".body .gallery")
+    expect(gallery).to_have_count(1)
+    expect(gallery.locator("figure")).to_have_count(2)
+    expect(gallery.locator("p, h2, blockquote")).to_have_count(0)
+    for img in page.locator(".body figure img").all():
+        img.scroll_into_view_if_needed()
+        page.wait_for_function("i => i.complete", arg=img.element_handle())
+        assert img.evaluate("i => i.naturalWidth") > 0  # every picture is drawn
+        assert img.evaluate("i => i.getBoundingClientRect().height") > 50  # not an empty box
+    # The subheading spans the column: it is not a half-width cell beside a picture.
+    heading = page.locator(".body h2").bounding_box()
+    column = page.locator(".body").bounding_box()
+    assert heading["width"] > column["width"] * 0.9
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # long links wrap
+    screenshot(page, f"illustrated-story-{width}")
+    context.close()
+
+
+# 3: the caption trap, typed key by key
+
+
+def test_enter_leaves_a_caption_and_a_picture_inserted_from_it_goes_below(
+    signed_in, site, pictures
+):
+    page = signed_in
+    reservoir, dam, _ = pictures
+    article = make_article("Water", body=f"<p>Intro.</p>{figure(reservoir, 'Су қоймасы')}")
+    open_editor(page, site, article)
+    page.locator(".ProseMirror figcaption").click()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("A paragraph after the picture.")
+    # The picture button pressed from inside a caption: a new picture, below, not a replacement.
+    page.locator(".ProseMirror figcaption").click()
+    page.locator(".prose-menubar__button[title=figure]").click()
+    dialog = page.locator("dialog[open]")
+    expect(dialog).to_contain_text("Insert Figure")
+    dialog.locator("input[name=imageUrl]").fill(dam.url)
+    dialog.locator("input[name=altText]").fill("Dam")
+    dialog.get_by_role("button", name="Insert", exact=True).click()
+    save(page)
+    article.refresh_from_db()
+    order = (
+        rf'data-file="{reservoir.pk}"><figcaption>Су қоймасы</figcaption></figure>'
+        rf'.*data-file="{dam.pk}".*<p>A paragraph after the picture.</p>'
+    )
+    assert re.search(order, article.body), article.body
+    assert set(article.inline_images.all()) == {reservoir, dam}
+    assert "A paragraph after the picture.</figcaption>" not in article.body
+
+
+def test_the_block_menu_shows_a_picture_when_one_is_selected(signed_in, site, pictures):
+    page = signed_in
+    article = make_article("Water", body=f"<p>Intro.</p>{figure(pictures[0], 'Caption')}")
+    open_editor(page, site, article)
+    page.locator(".ProseMirror figure img").click()
+    selected = page.locator(".prose-menubar__selected").first
+    expect(selected).not_to_contain_text("question_mark")
+    expect(selected).to_contain_text("image")
+
+
+# 2: a typed address becomes a link, and a media address on its own line an embed
+
+
+def test_a_typed_video_address_on_its_own_line_becomes_an_embed(signed_in, site):
+    page = signed_in
+    article = make_article("Video", body="<p>Intro.</p>")
+    area = open_editor(page, site, article)
+    area.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("https://youtu.be/dQw4w9WgXcQ")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Typed after it.")
+    save(page)
+    article.refresh_from_db()
+    assert '<figure data-embed="youtube"><a href="https://youtu.be/dQw4w9WgXcQ">' in article.body
+    assert "<p>Typed after it.</p>" in article.body  # not part of the link
+
+
+# 5 and 6: a Kazakh headline's address, and topics that pick what exists
+
+
+def test_a_kazakh_headline_makes_its_address_and_enter_picks_the_suggested_topic(signed_in, site):
+    page = signed_in
+    make_tag("Kazakhstan", slug="kazakhstan")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site.url + "/admin/articles/article/add/")
+    page.get_by_label("Title").press_sequentially(HEADLINE)
+    page.keyboard.press("Tab")  # (Playwright types Cyrillic letters without key events)
+    expect(page.get_by_label("Slug")).to_have_value(slug_for(HEADLINE, 300))
+    title_width = page.get_by_label("Title").bounding_box()["width"]
+    assert title_width > 600  # the headline is read whole while typed
+    topics = page.locator(".field-tags .select2-selection")
+    topics.click()
+    page.keyboard.type("Kazakh")
+    expect(page.locator(".select2-results__option--highlighted")).to_have_text("Kazakhstan")
+    expect(page.locator(".select2-results__option").last).to_have_text("New topic: “Kazakh”")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Су ресурстары")
+    expect(page.locator(".select2-results__option")).to_have_text(["New topic: “Су ресурстары”"])
+    page.keyboard.press("Enter")
+    screenshot(page, "article-form-1280")
+    page.locator(".ProseMirror[contenteditable=true]").click()
+    page.keyboard.type("Мәтін.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    article = Article.objects.get()
+    assert article.slug == "qazaqstan-men-ozbekstan-su-turaly-kelisimge-qol-qoydy"
+    assert sorted(article.tags.values_list("slug", flat=True)) == ["kazakhstan", "su-resurstary"]
+    assert Tag.objects.count() == 2
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    screenshot(page, "article-form-390")
