@@ -19,14 +19,23 @@ OTHER_FIELDS = [
     ("published_at", "Publication time"), ("is_featured", "Featured"),
 ]  # fmt: skip
 WORDS = re.compile(r"\s+|[^\s]+")
+PICTURE = re.compile(r'<img [^>]*?alt="(?P<alt>[^"]*)"[^>]*?(?:data-file="(?P<id>\d+)")?[^>]*>')
+BLOCK_END = re.compile(r"</(?:p|h2|h3|li|blockquote|figcaption|figure)>")
 
 
 def readable(field: str, value: str) -> str:
-    """The text a reader sees: the body without its markup, one paragraph a line."""
+    """The text a reader sees: the body without its markup, one paragraph, caption or picture
+    ("[Picture: its description]") a line."""
     if field != "body":
         return value or ""
-    text = re.sub(r"</(p|h2|h3|li|blockquote)>", "\n", value or "")
-    return html.unescape(strip_tags(text)).strip()
+    text = PICTURE.sub(lambda found: f"\n[Picture: {found['alt'] or 'no description'}]\n", value)
+    text = html.unescape(strip_tags(BLOCK_END.sub("\n", text or "")))
+    return re.sub(r"\s*\n\s*", "\n", text).strip()
+
+
+def pictures(body: str) -> list[int]:
+    """The library pictures a body shows, in order."""
+    return [int(found["id"]) for found in PICTURE.finditer(body or "") if found["id"]]
 
 
 def word_diff(old: str, new: str) -> str:
@@ -90,6 +99,9 @@ def describe(field: str, value) -> str:
     if field == "cover_id":
         picture = Image.objects.filter(pk=value).first() if value else None
         return picture.alt if picture else ("(deleted)" if value else "none")
+    if field == "pictures":
+        alts = dict(Image.objects.filter(pk__in=value).values_list("pk", "alt"))
+        return ", ".join(alts.get(pk, "(deleted)") for pk in value) or "none"
     if field == "tags":
         names = dict(Tag.objects.filter(pk__in=value).values_list("pk", "name"))
         return ", ".join(names.get(pk, "(removed)") for pk in value) or "none"
@@ -106,9 +118,10 @@ def compare(version, article) -> dict:
          "changed": (then.get(f) or "") != (now[f] or "")}
         for f, label in TEXT_FIELDS
     ]  # fmt: skip
+    then["pictures"], now["pictures"] = pictures(then.get("body")), pictures(now["body"])
     others = [
         {"label": label, "then": describe(f, then.get(f)), "now": describe(f, now[f])}
-        for f, label in OTHER_FIELDS
+        for f, label in [*OTHER_FIELDS, ("pictures", "Pictures in the text")]
         if to_the_millisecond(then.get(f)) != to_the_millisecond(now[f])
     ]
     return {"texts": texts, "others": others}

@@ -12,10 +12,11 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 from reversion.models import Version
 
-from articles.models import Article, Autosave, Correction, Redirect
+from articles.models import Article, Autosave, Correction, Image, Redirect
 from tests.factories import make_article, make_author, make_tag
 from tests.forms import change_url, form_data
 from tests.helpers import signed_in
+from tests.images import figure, image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 ADD = reverse("admin:articles_article_add")
@@ -76,6 +77,28 @@ def test_the_comparison_shows_a_removed_and_an_added_sentence(staff_client):
     assert "<ins>The rivers rose.</ins>" in html
     assert "The herd moved north." in html and "Text" in html
     assert re.search(r"<th scope=\"row\">Featured</th><td>False</td><td>True</td>", html)
+
+
+@pytest.mark.usefixtures("media_root")
+def test_the_comparison_keeps_captions_apart_and_names_pictures(staff_client):
+    reservoir, dam = (
+        Image.objects.create(file=upload(image_bytes(), name=f"{alt}.jpg"), alt=alt)
+        for alt in ("Reservoir", "Dam")
+    )
+    article = saved_through_the_admin(
+        staff_client, body=f"{figure(reservoir, 'Су қоймасы')}<p>Фотогалерея: the dam.</p>"
+    )
+    first = Version.objects.get_for_object(article).get()
+    body = f"{figure(dam, 'Су қоймасы')}<p>Фотогалерея: the dam.</p>"
+    save(staff_client, article, opened(staff_client, article), body=body)
+    html = staff_client.get(reverse("admin:article-compare", args=[article.pk, first.pk]))
+    html = html.content.decode()
+    assert "су қоймасыФотогалерея" not in html.lower()
+    assert "Су қоймасы<br>Фотогалерея" in html
+    assert "[Picture: <del>Reservoir]</del><ins>Dam]</ins>" in html
+    assert re.search(
+        r'<th scope="row">Pictures in the text</th><td>Reservoir</td><td>Dam</td>', html
+    )
 
 
 def test_restoring_a_revision_brings_it_back_as_a_new_revision(staff_client):
