@@ -19,7 +19,8 @@ OTHER_FIELDS = [
     ("published_at", "Publication time"), ("is_featured", "Featured"),
 ]  # fmt: skip
 WORDS = re.compile(r"\s+|[^\s]+")
-PICTURE = re.compile(r'<img [^>]*?alt="(?P<alt>[^"]*)"[^>]*?(?:data-file="(?P<id>\d+)")?[^>]*>')
+PICTURE = re.compile(r'<img [^>]*?alt="(?P<alt>[^"]*)"[^>]*>')
+PICTURE_ID = re.compile(r'<img [^>]*?data-file="(\d+)"')
 BLOCK_END = re.compile(r"</(?:p|h2|h3|li|blockquote|figcaption|figure)>")
 
 
@@ -35,7 +36,7 @@ def readable(field: str, value: str) -> str:
 
 def pictures(body: str) -> list[int]:
     """The library pictures a body shows, in order."""
-    return [int(found["id"]) for found in PICTURE.finditer(body or "") if found["id"]]
+    return [int(found) for found in PICTURE_ID.findall(body or "")]
 
 
 def word_diff(old: str, new: str) -> str:
