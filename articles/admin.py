@@ -27,7 +27,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media
 from reversion.models import Version
 
-from articles import embeds, library, revisions
+from articles import conflicts, embeds, library, presence, revisions
 from articles.html import sanitize
 from articles.images import validate_image
 from articles.models import (
@@ -69,7 +69,7 @@ AUTOSAVED = {
     "title", "slug", "standfirst", "body", "cover", "cover_alt", "cover_caption", "cover_credit",
     "cover_focus_x", "cover_focus_y",
     "author", "tags", "status", "published_at_0", "published_at_1", "published_at",
-    "is_featured", "seo_description", "opened_version",
+    "is_featured", "seo_description", "opened_version", "opened_state",
 }  # fmt: skip
 
 
@@ -241,12 +241,16 @@ class ArticleForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {"seo_description": forms.TextInput(attrs={"maxlength": 160, "size": 80})}
 
-    # The version of the article this form was opened on (see clean()).
+    # The version of the article this form was opened on, and each field's fingerprint then
+    # (see clean() and articles/conflicts.py).
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    opened_state = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opened_version"].initial = self.instance.lock_version
+        if self.instance.pk and not self.is_bound:
+            self.fields["opened_state"].initial = conflicts.opened_state(self.instance)
         if "language" in self.fields:
             self.fields["language"].required = False
         cover = self.instance.cover if self.instance.cover_id else None
@@ -374,23 +378,48 @@ class ArticleForm(forms.ModelForm):
             .get(pk=self.instance.pk)
         )
         if cleaned.get("opened_version") != current:
+            fresh = Article.objects.get(pk=self.instance.pk)
+            yours = conflicts.posted(cleaned, self.fields)
+            found = conflicts.changes(cleaned.get("opened_state"), conflicts.stored(fresh), yours)
             self.data = self.data.copy()
-            self.data["opened_version"] = current  # saving again now is a deliberate choice
+            # Saving again now is a deliberate choice, made against their version.
+            self.data["opened_version"] = current
+            self.data["opened_state"] = conflicts.opened_state(fresh)
+            for change in found:
+                if change.merged:
+                    self.take_theirs(change.field, fresh)
             latest = Version.objects.get_for_object(self.instance).select_related("revision__user")
             who = latest.first()
             user = who.revision.user if who else None
             name = (user.get_full_name() if user else "") or "A colleague"  # never a login name
-            history = reverse("admin:articles_article_history", args=[self.instance.pk])
             raise ValidationError(
-                format_html(
-                    "{} saved this article while you were editing it, so your changes were not "
-                    'saved. They are still in the form below: <a href="{}">compare with their '
-                    "version</a>, then save again to keep yours.",
-                    name,
-                    history,
+                mark_safe(
+                    render_to_string(
+                        "admin/articles/article/_conflict.html",
+                        {"name": name, "changes": found,
+                         "conflicting": any(not change.merged for change in found),
+                         "history": reverse("admin:articles_article_history",
+                                            args=[self.instance.pk])},
+                    )
                 )
-            )
+            )  # fmt: skip
         return cleaned
+
+    def take_theirs(self, field: str, article: Article):
+        """Put `article`'s saved value of `field` into the form, as a browser would post it."""
+        value = getattr(article, field)
+        if field == "published_at":
+            local = timezone.localtime(value) if value else None
+            self.data["published_at_0"] = f"{local:%Y-%m-%d}" if local else ""
+            self.data["published_at_1"] = f"{local:%H:%M:%S}" if local else ""
+        elif field == "tags":
+            self.data.setlist("tags", [str(pk) for pk in article.tags.values_list("pk", flat=True)])
+        elif field == "is_featured":
+            self.data.setlist(field, ["on"] if value else [])
+        elif field in ("cover", "author", "translation_of"):
+            self.data[field] = str(value.pk) if value else ""
+        else:
+            self.data[field] = value
 
 
 class CorrectionForm(forms.ModelForm):
@@ -464,7 +493,10 @@ class ArticleAdmin(SlugFromWords, admin.ModelAdmin):
     autocomplete_fields = ["author", "tags", "cover", "translation_of"]
     actions = ["publish", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body", "opened_version"]}),
+        (
+            None,
+            {"fields": ["title", "slug", "standfirst", "body", "opened_version", "opened_state"]},
+        ),
         (
             "Cover image",
             {
@@ -594,6 +626,7 @@ class ArticleAdmin(SlugFromWords, admin.ModelAdmin):
         shown = {
             "body": "body_as_read",
             "opened_version": None,
+            "opened_state": None,
             **dict.fromkeys(["cover_image", *ArticleForm.COVER_TEXTS]),
         }  # the form's, not the article's
         return [
@@ -766,6 +799,7 @@ class ArticleAdmin(SlugFromWords, admin.ModelAdmin):
             path("<int:pk>/revisions/<int:version_id>/restore/", post(self.restore_view),
                  name="article-restore"),
             path("<int:pk>/autosave/", post(self.autosave_view), name="article-autosave"),
+            path("<int:pk>/presence/", post(self.presence_view), name="article-presence"),
             path("<int:pk>/send-back/", post(self.send_back_view), name="article-send-back"),
             path("<int:pk>/correct/", post(self.correct_view), name="article-correct"),
             path("<int:pk>/share/", view(self.share), name="article-share"),
@@ -864,6 +898,14 @@ class ArticleAdmin(SlugFromWords, admin.ModelAdmin):
             article=article, user=request.user, defaults={"data": data}
         )
         return JsonResponse({"saved": True, "at": saved.saved_at.isoformat()})
+
+    def presence_view(self, request, pk):
+        """An open form's heartbeat (static/js/presence.js): who else has the article open."""
+        article = get_object_or_404(self.get_queryset(request).only("pk"), pk=pk)
+        if request.POST.get("leaving"):
+            presence.gone(article.pk, request.user)
+            return JsonResponse({"others": []})
+        return JsonResponse({"others": presence.here(article.pk, request.user)})
 
     def autosave_for(self, request, article):
         """This editor's unsaved copy of `article`, if it is newer than the article."""
@@ -985,11 +1027,13 @@ class ArticleAdmin(SlugFromWords, admin.ModelAdmin):
             context["correction_form"] = CorrectionForm()
             context["autosave"] = self.autosave_for(request, article)
             context["share_links"] = ShareLink.working(article)
+            if request.method == "GET":
+                context["others_editing"] = presence.here(article.pk, request.user)
         context["can_publish"] = can_publish(request.user)
         return super().render_change_form(request, context, *args, **kwargs)
 
     class Media:
-        js = ["js/autosave.js", "js/focal-point.js", "js/share-links.js"]
+        js = ["js/autosave.js", "js/presence.js", "js/focal-point.js", "js/share-links.js"]
         css = {"all": ["css/admin-newsroom.css"]}
 
 

@@ -192,6 +192,67 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_keeps_the_text(
     assert article.title == "My headline"
 
 
+def test_a_colleagues_change_to_a_field_i_left_alone_is_merged_and_shown(
+    staff_client, django_user_model
+):
+    article = saved_through_the_admin(staff_client)
+    _, colleague = signed_in(django_user_model, "Editors", "erlan")
+    mine, theirs = opened(staff_client, article), opened(colleague, article)
+    extra = make_tag("Water")
+    changed = {"standfirst": "Their new lead.", "tags": [*theirs["tags"], str(extra.pk)]}
+    assert save(colleague, article, theirs, **changed).status_code == 302
+    response = save(staff_client, article, mine, title="My headline")
+    assert response.status_code == 200
+    table = re.search(r'<table class="compare-table conflict-table">.*?</table>',
+                      response.content.decode(), re.S).group(0)  # fmt: skip
+    assert re.search(r"Standfirst</th>\s*<td>Their new lead.</td><td>You had not changed", table)
+    assert "Topics</th>" in table and "Water" in table
+    assert "Headline" not in table  # they did not touch it
+    again = form_data(response.content.decode(), "article_form")
+    assert again["standfirst"] == ["Their new lead."] and again["title"] == ["My headline"]
+    again["_continue"] = ["Save and continue editing"]
+    assert staff_client.post(change_url(article), again).status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.standfirst) == ("My headline", "Their new lead.")
+    assert extra in article.tags.all()  # both changes kept
+
+
+def test_a_field_both_changed_shows_both_and_the_text_as_a_diff(staff_client, django_user_model):
+    article = saved_through_the_admin(staff_client)
+    _, colleague = signed_in(django_user_model, "Editors", "erlan")
+    mine, theirs = opened(staff_client, article), opened(colleague, article)
+    body = "<p>The herd moved north. The rivers rose.</p>"
+    assert save(colleague, article, theirs, title="Their headline", body=body).status_code == 302
+    response = save(
+        staff_client, article, mine, title="My headline",
+        body="<p>The herd moved south. It rained for days.</p>",
+    )  # fmt: skip
+    html = response.content.decode()
+    assert re.search(r"Headline</th>\s*<td>Their headline</td><td>My headline</td>", html)
+    assert "<del>north. The rivers rose.</del><ins>south. It rained for days.</ins>" in html
+    assert "saving again replaces theirs" in html
+    article.refresh_from_db()
+    assert article.title == "Their headline"  # nothing replaced yet
+
+
+def test_opening_an_article_a_colleague_has_open_warns_and_leaving_clears_it(
+    staff_client, django_user_model
+):
+    article = saved_through_the_admin(staff_client)
+    user, colleague = signed_in(django_user_model, "Editors", "erlan")
+    user.first_name, user.last_name = "Erlan", "Abenov"
+    user.save()
+    assert "has this article open" not in colleague.get(change_url(article)).content.decode()
+    page = staff_client.get(change_url(article))
+    assertContains(page, "Erlan Abenov has this article open too")
+    presence = reverse("admin:article-presence", args=[article.pk])
+    assert staff_client.post(presence).json() == {"others": ["Erlan Abenov"]}
+    assert colleague.post(presence, {"leaving": "1"}).json() == {"others": []}
+    assert staff_client.post(presence).json() == {"others": []}
+    assertNotContains(staff_client.get(change_url(article)), "has this article open")
+    assert Client().post(presence).status_code == 302  # signed out: to the sign-in page
+
+
 def test_saving_twice_in_a_row_is_no_conflict(staff_client):
     article = saved_through_the_admin(staff_client)
     for title in ("One", "Two"):

@@ -37,6 +37,28 @@ const startAutosave = () => {
   };
   setInterval(send, 5000);
 };
+
+// Leaving the form (a link, closing the tab, reloading) with changes not saved asks first; saving
+// does not. The autosave copy above is the net for a crash, this the one for a slip.
+const warnBeforeLeaving = () => {
+  "use strict";
+  const form = document.getElementById("article_form");
+  if (!form) return;
+  let unsaved = false;
+  const changed = (event) => { if (event.isTrusted || event.target.closest(".prose-editor")) unsaved = true; };
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.addEventListener("submit", () => { unsaved = false; });
+  // The topic and author boxes (select2) tell jQuery, not the DOM, when a choice is made.
+  window.django?.jQuery?.(form).on("select2:select select2:unselect", () => { unsaved = true; });
+  window.addEventListener("beforeunload", (event) => {
+    if (!unsaved) return;
+    event.preventDefault();
+    event.returnValue = ""; // older browsers need it set to ask
+  });
+};
+
+const startArticleForm = () => { startAutosave(); warnBeforeLeaving(); };
 // The admin loads this in the head, before the form exists.
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startAutosave);
-else startAutosave();
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startArticleForm);
+else startArticleForm();

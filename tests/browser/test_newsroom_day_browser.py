@@ -194,3 +194,62 @@ def test_a_kazakh_headline_makes_its_address_and_enter_picks_the_suggested_topic
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     screenshot(page, "article-form-390")
+
+
+# 7: two editors on one story
+
+
+def test_leaving_a_form_with_unsaved_changes_asks_first(signed_in, site):
+    page = signed_in
+    article = make_article("Water")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.goto(site.url + f"/admin/articles/article/{article.pk}/change/")
+    page.goto(site.url + "/admin/")  # nothing changed: no question
+    assert asked == []
+    page.go_back()
+    page.get_by_label("Title").press_sequentially(" and rivers")
+    page.get_by_role("link", name="Articles").first.click()
+    expect(page).to_have_url(re.compile(r"/change/$"))  # stayed: the question was dismissed
+    assert asked == ["beforeunload"]
+    page.get_by_role("button", name="Save and continue editing").click()  # saving never asks
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    assert asked == ["beforeunload"]
+
+
+def test_the_second_editor_sees_what_the_first_changed_field_by_field(
+    browser, site, signed_in, django_user_model
+):
+    first = signed_in
+    django_user_model.objects.create_superuser(
+        "dana", "d@example.com", PASSWORD, first_name="Dana", last_name="Bekova"
+    )
+    article = make_article("Herders return", body="<p>The herd moved north.</p>")
+    url = f"{site.url}/admin/articles/article/{article.pk}/change/"
+    first.goto(url)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    second = context.new_page()
+    second.goto(site.url + "/admin/login/")
+    second.fill("#id_username", "dana")
+    second.fill("#id_password", PASSWORD)
+    second.click("input[type=submit]")
+    second.goto(url)
+    expect(second.locator("[data-presence]")).to_contain_text("has this article open too")
+    first.get_by_label("Standfirst").fill("Their new lead.")
+    first.get_by_label("Title").fill("Herders return north")
+    first.get_by_role("button", name="Save and continue editing").click()
+    expect(first.locator(".messagelist .success")).to_be_visible()
+    second.get_by_label("Title").fill("Herders come back")
+    second.get_by_role("button", name="Save and continue editing").click()
+    table = second.locator(".conflict-table")
+    expect(table).to_contain_text("Their new lead.")
+    expect(table.get_by_role("row", name=re.compile("Headline"))).to_contain_text(
+        "Herders return north"
+    )
+    expect(second.get_by_label("Standfirst")).to_have_value("Their new lead.")  # merged in
+    expect(second.get_by_label("Title")).to_have_value("Herders come back")  # yours kept
+    assert second.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(second, "conflict-390")
+    second.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(second, "conflict-1280")
+    context.close()
