@@ -37,6 +37,16 @@ def permission_denied(request, exception):
     return defaults.permission_denied(request, exception)
 
 
+def bad_request(request, exception):
+    """handler400: rendered without the request's context processors, which read the query
+    string; when the query string is what was refused (more than DATA_UPLOAD_MAX_NUMBER_FIELDS
+    parameters), reading it again would fail inside the error page and make it a 500."""
+    context = {"site_name": settings.SITE_NAME, **_admin_context()}
+    response = render(None, "400.html", context, status=400)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def server_error(request):
     """handler500: a lost database is a 503 (try again soon), anything else a 500.
 

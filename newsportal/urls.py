@@ -54,6 +54,7 @@ if settings.SERVE_MEDIA:
         re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     )
 
+handler400 = "newsportal.errors.bad_request"
 handler403 = "newsportal.errors.permission_denied"
 handler404 = "newsportal.errors.page_not_found"
 handler500 = "newsportal.errors.server_error"

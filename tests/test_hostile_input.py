@@ -134,3 +134,15 @@ def test_declared_body_lengths_never_fail(path, length, chunked):
     assert response.status_code < 500
     if path == "/consent/" and response.status_code >= 400:
         assert writes() == before
+
+
+@pytest.mark.parametrize("query", ["&" * 600, "a=1&" * 600, "page=2&" + "x=&" * 1200])
+@pytest.mark.parametrize("path", ["/", "/search/", "/ru/", "/articles/nope/", "/consent/"])
+def test_too_many_query_parameters_is_a_plain_400_not_a_failure(client, path, query):
+    """Django refuses to parse more than DATA_UPLOAD_MAX_NUMBER_FIELDS parameters; the error
+    page must not read them again."""
+    client.raise_request_exception = False
+    response = client.get(f"{path}?{query}")
+    assert response.status_code == 400
+    assert "<h1>" in response.content.decode()  # the styled page (in the site's language)
+    assert response["Cache-Control"] == "no-store"
