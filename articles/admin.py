@@ -544,7 +544,17 @@ class ArticleAdmin(SlugFromWords, admin.ModelAdmin):
         if db_field.name == "translation_of":  # a link to pick, not articles to make or delete
             field.widget.can_add_related = field.widget.can_delete_related = False
             field.widget.can_change_related = False
+            field.queryset = self.translatable(request)
         return field
+
+    def translatable(self, request):
+        """What this user may translate: what they may see (an Author: their own work, and
+        what is published). Another's draft is news: never copied, never named."""
+        if can_publish(request.user):
+            return Article.objects.all()
+        return Article.objects.filter(
+            Q(author__user=request.user) | Q(pk__in=Article.objects.published())
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "tags" and request.user.has_perm("articles.add_tag"):
@@ -818,6 +828,8 @@ class ArticleAdmin(SlugFromWords, admin.ModelAdmin):
         if language not in LANGUAGE_NAMES or not self.has_add_permission(request):
             raise PermissionDenied
         original = article.translation_of or article
+        if not self.translatable(request).filter(pk=original.pk).exists():
+            raise PermissionDenied  # a link set to another's draft (before this check)
         existing = original.translations.filter(language=language).first()
         if existing is None and original.language == language:
             existing = original

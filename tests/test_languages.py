@@ -17,7 +17,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from articles.models import Article, TagName
 from newsportal.consent.models import ConsentEvent, CookiePolicy, PolicyTranslation
 from newsportal.consent.translations import install
-from tests.factories import make_article, make_tag
+from tests.factories import make_article, make_author, make_tag
 from tests.forms import change_url, form_data
 from tests.helpers import SAME_ORIGIN, post_form
 from tests.test_readers import VNU
@@ -480,3 +480,28 @@ def test_sections_are_named_in_the_pages_language(client):
     ]:
         header = client.get(path).content.decode().split("</header>")[0]
         assert name in header, path
+
+
+def test_an_author_cannot_link_or_copy_another_authors_draft(django_user_model):
+    from tests.forms import open_and_post
+    from tests.helpers import signed_in
+
+    writer, client = signed_in(django_user_model, "Authors", "writer")
+    other, _ = signed_in(django_user_model, "Authors", "other")
+    mine = make_article("My story", status="draft", published_at=None,
+                        author=make_author(user=writer))  # fmt: skip
+    secret = make_article("Secret headline", status="draft", published_at=None,
+                          author=make_author(user=other), body="<p>Embargoed.</p>")  # fmt: skip
+    public = make_article("Published story", language="en")
+    response = open_and_post(client, mine, language="ru", translation_of=str(secret.pk))
+    assert response.status_code == 200
+    assert "translation_of" in response.context["adminform"].form.errors
+    mine.refresh_from_db()
+    assert mine.translation_of is None
+    assert open_and_post(client, mine, language="ru", translation_of=str(public.pk)
+                         ).status_code == 302  # fmt: skip
+    # A link made before this check: the translate button copies nothing.
+    Article.objects.filter(pk=mine.pk).update(translation_of=secret, language="ru")
+    translate = reverse("admin:article-translate", args=[mine.pk, "kk"])
+    assert client.post(translate).status_code == 403
+    assert not Article.objects.filter(body__contains="Embargoed", language="kk").exists()
