@@ -343,6 +343,21 @@ class ArticleForm(forms.ModelForm):
         """Left out (a form without the field, a script): as it was, or English for a new one."""
         return self.cleaned_data.get("language") or self.instance.language
 
+    def check_cover_texts(self, cleaned):
+        """The chosen picture's texts are the library's: changed here, they change for every
+        article showing it, so only someone who may change the picture changes them."""
+        chosen, user = cleaned.get("cover"), getattr(self, "user", None)
+        if chosen is None or user is None or cleaned.get("cover_image"):
+            return
+        changed = {k: v for k, v in self.cover_changes().items() if getattr(chosen, k) != v}
+        if changed and not Image.objects.changeable_by(user).filter(pk=chosen.pk).exists():
+            self.add_error(
+                "cover_alt",
+                "This picture is shown by published articles or was added by someone else: "
+                "only an Editor can change its texts. Leave them as they are, or upload a new "
+                "picture.",
+            )
+
     def check_translation(self, cleaned):
         """A story has one article per language: a translation is of an original (not of
         another translation, nor of itself), in another language than the original's."""
@@ -370,6 +385,7 @@ class ArticleForm(forms.ModelForm):
         self.check_translation(cleaned)
         if cleaned.get("cover_image") and not (cleaned.get("cover_alt") or "").strip():
             self.add_error("cover_alt", "Describe the image for readers who cannot see it.")
+        self.check_cover_texts(cleaned)
         if self.instance.pk is None or cleaned.get("opened_version") is None:
             return cleaned  # a new article, or a client that did not open the form (a script)
         current = (
@@ -929,6 +945,12 @@ class ArticleAdmin(SlugFromWords, admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user  # what they may change of a cover (ArticleForm.clean)
+        if "cover" in form.base_fields:  # the pictures they may see, and the one it has
+            visible = Image.objects.visible_to(request.user)
+            form.base_fields["cover"].queryset = visible | Image.objects.filter(
+                pk=getattr(obj, "cover_id", None)
+            )
         autosave = request.GET.get("restore") == "autosave" and self.autosave_for(request, obj)
         if not autosave or request.method != "GET":
             return form
@@ -1062,13 +1084,28 @@ class ImageAdmin(admin.ModelAdmin):
     date_hierarchy = "uploaded_at"
 
     def get_queryset(self, request):
+        # Also what the cover's autocomplete offers (Django asks this admin).
         return (
             super()
             .get_queryset(request)
+            .visible_to(request.user)
             .annotate(
                 shown=Count("shown_in", distinct=True), cover_of=Count("covers", distinct=True)
             )
+            .order_by(*Image._meta.ordering)  # a grouped query drops the model's ordering
         )
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None:
+            return allowed
+        return Image.objects.changeable_by(request.user).filter(pk=obj.pk).exists()
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if not allowed or obj is None:
+            return allowed
+        return Image.objects.changeable_by(request.user).filter(pk=obj.pk).exists()
 
     @admin.display(description="Picture")
     def thumbnail(self, image):
@@ -1124,7 +1161,8 @@ class ImageAdmin(admin.ModelAdmin):
             form = LibraryUploadForm()  # ready for the next one
         query = request.GET.get("q", "")[:100]
         # The library's own search (search_fields), without the list's usage counts.
-        images, _ = self.get_search_results(request, Image.objects.all(), query)
+        visible = Image.objects.visible_to(request.user)
+        images, _ = self.get_search_results(request, visible, query)
         context = {
             **self.admin_site.each_context(request), "opts": self.opts,
             "title": "Choose a picture", "images": images[:60], "query": query,

@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator
 from django.db import connection, models
+from django.db.models import Q
 from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from articles import embeds, library
@@ -265,6 +265,28 @@ class Author(models.Model):
         return author
 
 
+class ImageQuerySet(models.QuerySet):
+    def public(self):
+        """Pictures a published article shows (as its cover or in its text): already news."""
+        published = Article.objects.published().values("pk")
+        shown = Image.objects.filter(Q(covers__in=published) | Q(shown_in__in=published))
+        return self.filter(pk__in=shown.values("pk"))
+
+    def visible_to(self, user):
+        """Editors see the whole library; an Author, what they uploaded and what is public (a
+        draft's picture and its description are news before it runs)."""
+        if user.has_perm("articles.publish_article"):
+            return self
+        return self.filter(Q(uploaded_by=user) | Q(pk__in=self.public().values("pk")))
+
+    def changeable_by(self, user):
+        """Editors change any picture; an Author, only one they uploaded that no published
+        article shows (a change to it would reach readers without review)."""
+        if user.has_perm("articles.publish_article"):
+            return self
+        return self.filter(uploaded_by=user).exclude(pk__in=self.public().values("pk"))
+
+
 class Image(models.Model):
     """A picture in the newsroom's library, with what readers are told about it: shown inside
     articles (one, or several side by side as a gallery) wherever an editor places it. A new
@@ -307,6 +329,7 @@ class Image(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    objects = ImageQuerySet.as_manager()
     _loaded_file = ("", {})  # (stored name, renditions) as loaded: replaced files go on commit
 
     class Meta:
@@ -322,9 +345,9 @@ class Image(models.Model):
         written = {}
         if self.file and not self.file._committed:
             content, extension, image = clean_copy(self.file.file)
-            self.file.save(
-                stored_name(slugify(self.alt)[:60] or "image", extension), content, save=False
-            )
+            # Never the alt text in the name: a draft's picture description is news, and the
+            # file's address is public.
+            self.file.save(stored_name("image", extension), content, save=False)
             self.width, self.height = image.size
             self.renditions = make_renditions(image, self.file.name)
             written = {"name": self.file.name, "renditions": self.renditions}

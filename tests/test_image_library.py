@@ -29,7 +29,8 @@ def add_image(client, alt="Herders on the pasture", credit="Photo: A. Sadykova",
 
 def test_the_library_keeps_pictures_cleaned_with_renditions_and_lists_them(admin_client):
     image = add_image(admin_client, exif=exif_with_gps_and_rotation())
-    assert image.file.name.startswith("library/") and "herders-on-the-pasture" in image.file.name
+    assert image.file.name.startswith("library/")
+    assert "herders" not in image.file.name  # a draft's picture description is news
     assert (image.width, image.height) == (1000, 1600)  # turned upright
     assert sorted(image.renditions, key=int) == ["480", "800"]
     with default_storage.open(image.file.name) as stored:
@@ -319,3 +320,61 @@ def test_a_caption_whose_picture_was_not_from_the_library_is_kept_and_the_editor
     )  # nothing typed is dropped
     shown = [str(m) for m in get_messages(response.wsgi_request)]
     assert any("did not come from the image library" in m for m in shown), shown
+
+
+# Issue 31.2: Authors change only their own pictures that nothing published shows, and see
+# their own and the public ones.
+
+
+def test_authors_see_and_change_only_their_own_pictures_and_the_public_ones(
+    admin_client, django_user_model
+):
+    from tests.helpers import signed_in
+
+    writer, author = signed_in(django_user_model, "Authors", "writer")
+    other, _ = signed_in(django_user_model, "Authors", "other")
+    mine = Image.objects.create(file=upload(image_bytes()), alt="Mine", uploaded_by=writer)
+    theirs = Image.objects.create(file=upload(image_bytes()), alt="Embargoed", uploaded_by=other)
+    public = Image.objects.create(file=upload(image_bytes()), alt="Public", uploaded_by=writer)
+    make_article("Running story", cover=public)
+    listing = author.get(reverse("admin:articles_image_changelist")).content.decode()
+    assert "Mine" in listing and "Public" in listing and "Embargoed" not in listing
+    picker = author.get(PICK).content.decode()
+    assert "Mine" in picker and "Public" in picker and "Embargoed" not in picker
+    found = author.get(
+        "/admin/autocomplete/",
+        {"app_label": "articles", "model_name": "article", "field_name": "cover", "term": ""},
+    ).json()["results"]
+    assert sorted(r["text"] for r in found) == ["Mine", "Public"]
+    # Changing: their own unpublished picture yes; a published one or another's, no.
+    change = lambda image: reverse("admin:articles_image_change", args=[image.pk])  # noqa: E731
+    data = form_data(author.get(change(mine)).content.decode(), "image_form")
+    assert author.post(change(mine), {**data, "alt": ["Mine, described"]}).status_code == 302
+    assert author.post(change(public), {**data, "alt": ["Defaced"]}).status_code == 403
+    assert author.get(change(theirs)).status_code == 302  # "does not exist", to the list
+    assert set(Image.objects.values_list("alt", flat=True)) == {
+        "Mine, described", "Embargoed", "Public"
+    }  # fmt: skip
+    # Editors as before.
+    editor_data = form_data(admin_client.get(change(public)).content.decode(), "image_form")
+    reply = admin_client.post(change(public), {**editor_data, "alt": ["Public, reworded"]})
+    assert reply.status_code == 302
+
+
+def test_an_author_cannot_change_a_published_pictures_texts_through_an_article(
+    django_user_model,
+):
+    from tests.factories import make_author
+    from tests.helpers import signed_in
+
+    writer, author = signed_in(django_user_model, "Authors", "writer")
+    public = Image.objects.create(file=upload(image_bytes()), alt="Public", uploaded_by=writer)
+    make_article("Running story", cover=public)
+    draft = make_article("My draft", status="draft", published_at=None, cover=public,
+                         author=make_author(user=writer))  # fmt: skip
+    assert open_and_post(author, draft, title="My draft, again").status_code == 302  # unchanged
+    response = open_and_post(author, draft, cover_alt="Defaced")
+    assert response.status_code == 200
+    assert "only an Editor can change its texts" in str(response.context["adminform"].form.errors)
+    public.refresh_from_db()
+    assert public.alt == "Public"
