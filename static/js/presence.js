@@ -13,12 +13,9 @@
       box.replaceChildren();
       if (!names.length) return;
       const line = document.createElement("p");
-      line.className = "messagelist";
-      const warning = document.createElement("span");
-      warning.className = "warning";
-      warning.textContent = `${names.join(", ")} ${names.length > 1 ? "have" : "has"} this article open too. ` +
+      line.className = "presence-notice";
+      line.textContent = `${names.join(", ")} ${names.length > 1 ? "have" : "has"} this article open too. ` +
         "If you both save, the second save is stopped and shown what the other changed.";
-      line.append(warning);
       box.append(line);
     };
     const ping = async () => {
