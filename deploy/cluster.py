@@ -2,16 +2,18 @@
 
     readers -> Varnish (EDGE_PORT, 8080) -> gunicorn app servers (APP_PORTS, 8001 and 8002)
                                               -> PostgreSQL (DATABASE_URL, or the private one)
-                                              -> Redis (127.0.0.1:6379, or a private one)
+                                              -> Redis (its own, REDIS_PORT 6390, password)
                                               -> S3 (a local S3 server, moto, for media)
 
 Every app server runs with production settings, the shared Redis cache, the edge as its purge
 target and as its trusted proxy, and media in the bucket. Prints every address; Ctrl-C stops all
-it started (a Redis or PostgreSQL it found running is left running).
+it started (a PostgreSQL it found running is left running). If its Redis stops, the cluster goes
+on serving uncached (an outage to drill).
 """
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -28,7 +30,7 @@ from newsportal.env import write_site_env  # noqa: E402
 EDGE_PORT = int(os.environ.get("EDGE_PORT", "8080"))
 APP_PORTS = [int(p) for p in os.environ.get("APP_PORTS", "8001,8002").split(",")]
 S3_PORT = int(os.environ.get("S3_PORT", "9000"))
-REDIS_PORT = int(os.environ.get("REDIS_PORT", "6379"))
+REDIS_PORT = int(os.environ.get("REDIS_PORT", "6390"))
 BUCKET = "newsportal-media"
 CLUSTER_DATABASE = "newsportal_cluster"
 BIN = Path(sys.executable).parent
@@ -65,6 +67,7 @@ class Cluster:
     def __init__(self):
         self.processes: list[subprocess.Popen] = []
         self.varnish = None
+        self.redis = None
 
     def start(self, *command, env=None, **kwargs) -> subprocess.Popen:
         process = subprocess.Popen(command, cwd=ROOT, env=env, **kwargs)
@@ -72,16 +75,29 @@ class Cluster:
         return process
 
     def redis_url(self) -> str:
+        """The cluster's own Redis, with a password of its own: never one it did not start (a
+        Redis shared with others on this machine could be written to by them, and what the
+        cache holds is trusted by every app worker)."""
         if answers(REDIS_PORT):
-            return f"redis://127.0.0.1:{REDIS_PORT}/1"
-        port = REDIS_PORT if REDIS_PORT != 6379 else 6390
-        self.start("redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                   "--appendonly", "no", stdout=subprocess.DEVNULL)  # fmt: skip
+            raise SystemExit(
+                f"cluster: something already listens on port {REDIS_PORT}; the cluster starts a "
+                "Redis of its own: choose a free port with REDIS_PORT=..."
+            )
+        password = secrets.token_urlsafe(24)
+        self.redis = self.start(
+            "redis-server", "-", stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+        )  # fmt: skip
+        # The configuration on standard input: the password never shows in `ps`.
+        self.redis.stdin.write(
+            f"port {REDIS_PORT}\nbind 127.0.0.1\nprotected-mode yes\nsave ''\n"
+            f"appendonly no\nrequirepass {password}\n"
+        )
+        self.redis.stdin.close()
         for _ in range(50):
-            if answers(port):
+            if answers(REDIS_PORT):
                 break
             time.sleep(0.1)
-        return f"redis://127.0.0.1:{port}/1"
+        return f"redis://:{password}@127.0.0.1:{REDIS_PORT}/1"
 
     def bucket(self) -> str:
         env = {**os.environ, "AWS_ACCESS_KEY_ID": "cluster", "AWS_SECRET_ACCESS_KEY": "cluster"}
@@ -192,6 +208,12 @@ def main():
     try:
         cluster.run()
         while True:
+            if cluster.redis is not None and cluster.redis.poll() is not None:
+                # An outage to drill, not a reason to stop: pages are served uncached.
+                print("cluster: Redis stopped; the app servers go on without it (uncached, "
+                      "degraded). Stop with Ctrl-C.", file=sys.stderr, flush=True)  # fmt: skip
+                cluster.processes.remove(cluster.redis)
+                cluster.redis = None
             if any(p.poll() is not None for p in cluster.processes):
                 print("cluster: a process stopped; stopping the rest", file=sys.stderr)
                 break

@@ -22,9 +22,11 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.dispatch import receiver
 
 from newsportal import edge
+from newsportal.rediscache import cache_recovered
 
 logger = logging.getLogger(__name__)
 
@@ -75,13 +77,47 @@ def purge(keys: Iterable[str]) -> None:
         return
     if settings.PURGE_EVERYTHING_ON_CHANGE:  # the old way, kept to measure against
         keys = [EVERYTHING]
+    if not write_stamps(keys):
+        # The cache is down: it serves nothing meanwhile, but what it held comes back with it.
+        # Recorded, and written again as soon as it answers (replay_missed_purges).
+        logger.warning("page cache: purge of %s missed (cache unavailable)", " ".join(keys))
+        record_missed(keys)
+    edge.purge(keys)
+
+
+def write_stamps(keys: Iterable[str]) -> bool:
+    """Stamp `keys` as purged now in our cache; whether the cache took them."""
     now = time.time() + settings.PURGE_CLOCK_MARGIN
     try:
-        cache.set_many({stamp_key(k): now for k in keys}, None)
+        return not cache.set_many({stamp_key(k): now for k in keys}, None)
     except Exception:
-        # The cache is down: it serves nothing either, and pages are re-rendered when it is back.
-        logger.warning("page cache: purge of %s failed (cache unavailable)", " ".join(keys))
-    edge.purge(keys)
+        return False
+
+
+def record_missed(keys: Iterable[str]) -> None:
+    from newsportal.models import MissedPurge
+
+    try:
+        MissedPurge.objects.create(keys=sorted(keys))
+    except DatabaseError:
+        logger.error("page cache: could not record the missed purge of %s", " ".join(keys))
+
+
+@receiver(cache_recovered)
+def replay_missed_purges(**kwargs) -> None:
+    """Write again the purges the cache missed while it was away (and tell the edges again:
+    they may have fetched the old page back from it), then forget them."""
+    from newsportal.models import MissedPurge
+
+    try:
+        missed = list(MissedPurge.objects.all()[:1000])
+    except DatabaseError:
+        return
+    keys = sorted({key for row in missed for key in row.keys})
+    if keys and write_stamps(keys):
+        edge.purge(keys)
+        MissedPurge.objects.filter(pk__in=[row.pk for row in missed]).delete()
+        logger.warning("page cache: %d missed purge(s) written now that it answers", len(missed))
 
 
 def purge_on_commit(keys: Iterable[str]) -> None:

@@ -159,6 +159,9 @@ if not DEBUG and CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCac
         "CACHE_URL must name a shared cache when DEBUG is false: redis://host:6379/0 (several "
         "machines) or file:///path (one machine), not locmem:// or dummy://."
     )
+# After Redis fails or times out once, each process skips it this long (newsportal/rediscache.py):
+# a paused Redis costs one timeout, not one per cache call of every page.
+CACHE_BREAKER_SECONDS = float(os.environ.get("CACHE_BREAKER_SECONDS", "5"))
 # Each process's own, for what is named by a version that never changes meaning (an article's
 # HTML per build: articles/views.py), so no process can hold a stale copy.
 CACHES["versioned"] = {
