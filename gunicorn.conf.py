@@ -21,9 +21,14 @@ graceful_timeout = 10
 # restarted a worker twice a second).
 max_requests = 20000
 max_requests_jitter = 2000
-# X-Forwarded-Proto (and the other forwarded headers) are believed from the same proxies as in
-# Django's settings, and from nobody when TRUSTED_PROXIES is empty.
+# Forwarded headers are believed from the same proxies as in Django's settings (nobody when
+# TRUSTED_PROXIES is empty), and X-Forwarded-Proto only when TRUST_X_FORWARDED_PROTO says a TLS
+# proxy sets it (the edge removes a client's own); gunicorn's other scheme headers never.
 forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "")
+_trust_proto = os.environ.get("TRUST_X_FORWARDED_PROTO", "").strip().lower()
+secure_scheme_headers = (
+    {"X-FORWARDED-PROTO": "https"} if _trust_proto in {"1", "true", "yes", "on"} else {}
+)
 # No control socket: one path per user would be shared by every gunicorn on the machine (make
 # cluster runs two); signals do the same (HUP reloads, TTIN/TTOU add and remove workers).
 control_socket_disable = True

@@ -40,6 +40,8 @@ def write_backends(directory: Path, ports: list[int]) -> Path:
     lines.append("sub vcl_init {\n    new apps = directors.round_robin();\n")
     lines += [f"    apps.add_backend(app{n});\n" for n in range(1, len(ports) + 1)]
     lines.append('}\n\nacl purgers {\n    "127.0.0.1";\n    "::1";\n}\n')
+    # No TLS proxy in front on this machine: nobody may claim HTTPS (0.0.0.0 is no client).
+    lines.append('\nacl tls_proxies {\n    "0.0.0.0"/32;\n}\n')
     path = directory / "backends.vcl"
     path.write_text("".join(lines))
     return path
@@ -68,7 +70,9 @@ class Varnish:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         # Readable by the unprivileged user that compiles the VCL (not a 0700 test folder).
+        self.own_workdir = workdir is None  # made here: removed on stop()
         workdir = Path(workdir or tempfile.mkdtemp(prefix="newsportal-varnish-"))
+        self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
         workdir.chmod(0o755)
         write_backends(workdir / "vcl", backend_ports)
@@ -102,8 +106,15 @@ class Varnish:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-        if self.logdir:
-            shutil.rmtree(self.logdir.parent, ignore_errors=True)
+        # Its cache process may still be writing there for a moment after the manager exits.
+        folders = [self.logdir.parent if self.logdir else Path(self.name)]  # varnishd -n
+        folders += [self.workdir] if self.own_workdir else []
+        for _ in range(20):
+            for folder in folders:
+                shutil.rmtree(folder, ignore_errors=True)
+            if not any(folder.exists() for folder in folders):
+                break
+            time.sleep(0.1)
 
 
 def log_directory() -> Path | None:

@@ -26,10 +26,10 @@ import logging
 import pickle
 import time
 
+from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
-from django.conf import settings
 from django.core.cache.backends.redis import RedisSerializer
 from django.dispatch import Signal
 from django.utils.crypto import salted_hmac

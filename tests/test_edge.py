@@ -98,7 +98,6 @@ def test_global_privacy_control_is_a_state_of_its_own(site):
     ("path", "extra"),
     [
         ("/admin/login/", {}),
-        ("/", {"cookie": "sessionid=anything"}),
         ("/", {"cookie": "consent=1.abc.analytics+marketing:forged:sig"}),
         ("/healthz", {}),
     ],
@@ -197,3 +196,97 @@ def test_stale_pages_are_served_while_the_app_servers_are_down():
 
 def test_purge_needs_keys(site):
     assert request(site, "/", method="PURGE")[0] == 400
+
+
+# Issue 31.5 and 31.9: the edge keys on exactly what the app sees, and answers with pages
+
+
+def raw_request(base, lines: list[str]) -> tuple[int, str]:
+    """A request written byte by byte (repeated or odd headers that http.client would not send)."""
+    import socket
+
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        head = "\r\n".join([*lines, "Connection: close", "", ""]).encode("latin-1")
+        sock.sendall(head)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), head.decode("latin-1") + "\n\n" + body.decode()
+
+
+@pytest.mark.parametrize(
+    "gpc", [["Sec-GPC: 1\xa0"], ["Sec-GPC: 1 , 1"], ["Sec-GPC: 1", "Sec-GPC: 1"]]
+)
+def test_an_odd_global_privacy_control_header_never_hides_the_banner_for_everyone(site, gpc):
+    make_article("Herders return")
+    host = site.removeprefix("http://")
+    assert raw_request(site, ["GET / HTTP/1.1", f"Host: {host}", *gpc])[0] == 200
+    body = request(site, "/")[2]  # an ordinary first-time visitor next
+    assert 'id="consent-banner"' in body
+    _, _, gpc_body = request(site, "/", Sec_GPC="1")
+    assert 'id="consent-banner"' not in gpc_body
+
+
+def test_one_object_per_page_however_the_host_and_tracking_are_written(site):
+    make_article("Herders return")
+    port = site.rsplit(":", 1)[1]
+    assert edge_state(site, "/?page=2&utm_source=x") in {"miss", None}
+    assert request(site, "/", Host=f"localhost:{port}")[1]["X-Edge-Cache"] == "miss"
+    for host in (f"LOCALHOST:{port}", f"localhost.:{port}"):
+        assert request(site, "/", Host=host)[1]["X-Edge-Cache"] == "hit", host
+    for path in ("/?utm_source=news&utm_medium=email", "/?fbclid=abc", "/?utm_campaign=x&"):
+        assert request(site, path, Host=f"localhost:{port}")[1]["X-Edge-Cache"] == "hit", path
+    assert request(site, "/", Host="evil.example")[0] == 400  # never kept under another host
+
+
+def test_a_made_up_session_cookie_gets_the_shared_page_not_the_app(site):
+    make_article("Herders return")
+    assert edge_state(site, "/") == "miss"
+    status, headers, _ = request(site, "/", cookie="sessionid=made-up-1")
+    assert (status, headers["X-Edge-Cache"]) == (200, "hit")
+    assert edge_state(site, "/", cookie="sessionid=made-up-2") == "hit"
+
+
+def test_an_over_size_post_is_refused_at_the_edge_with_a_page(site):
+    host = site.removeprefix("http://")
+    status, answer = raw_request(
+        site, ["POST /consent/ HTTP/1.1", f"Host: {host}", "Content-Length: 900000000"]
+    )
+    assert status == 413
+    body = answer.split("\n\n", 1)[1]
+    assert "That was too large" in body and "Guru Meditation" not in body
+
+
+class Echo(BaseHTTPRequestHandler):
+    """An origin that says which X-Forwarded-Proto reached it."""
+
+    def do_GET(self):
+        body = (self.headers.get("X-Forwarded-Proto") or "none").encode()
+        self.send_response(200)
+        self.send_header("Cache-Control", "private")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_clients_forwarded_proto_never_reaches_the_app_and_errors_are_pages():
+    origin = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=origin.serve_forever, daemon=True).start()
+    cache = edge.Varnish(edge.free_port(), [origin.server_port])
+    try:
+        time.sleep(2.5)  # the probe finds it healthy
+        assert request(cache.url, "/page", X_Forwarded_Proto="https")[2] == "none"
+        origin.shutdown()
+        origin.server_close()
+        status, headers, body = request(cache.url, "/never-kept")
+        assert status == 503 and "Back in a moment" in body and "Guru Meditation" not in body
+        assert headers["Retry-After"] == "30"
+    finally:
+        cache.stop()
+    assert not cache.workdir.exists()  # its working folders go with it

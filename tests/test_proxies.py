@@ -86,3 +86,42 @@ def test_a_spoofing_client_cannot_lock_out_anyone_else(behind_proxy, django_user
 def test_consent_proof_records_the_clients_network_not_the_proxys(behind_proxy, client):
     decide(client, "accept", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.77")
     assert ConsentEvent.objects.get().client_ip_prefix == "203.0.113.0/24"
+
+
+# Issue 31.5: what the app trusts of a request matches the edge
+
+
+@pytest.mark.django_db
+def test_an_unknown_host_never_gets_a_stored_page(client):
+    from tests.factories import make_article
+
+    make_article("Herders return")
+    assert client.get("/")["X-Cache"] == "miss"
+    assert client.get("/")["X-Cache"] == "hit"
+    client.raise_request_exception = False
+    assert client.get("/", HTTP_HOST="evil.example").status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("gpc", ["1 ", "1\xa0", "1, 1", "true"])
+def test_only_exactly_sec_gpc_1_counts_as_global_privacy_control(client, gpc):
+    assert 'id="consent-banner"' in client.get("/", HTTP_SEC_GPC=gpc).content.decode()
+    assert 'id="consent-banner"' not in client.get("/", HTTP_SEC_GPC="1").content.decode()
+
+
+@pytest.mark.parametrize(("trust", "headers"), [("", {}), ("true", {"X-FORWARDED-PROTO": "https"})])
+def test_gunicorn_believes_x_forwarded_proto_only_when_told(monkeypatch, trust, headers):
+    import runpy
+    from pathlib import Path
+
+    monkeypatch.setenv("TRUST_X_FORWARDED_PROTO", trust)
+    config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    assert config["secure_scheme_headers"] == headers
+
+
+@pytest.mark.django_db
+def test_made_up_session_cookies_count_against_the_render_budget(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "render": 3}
+    statuses = [client.get("/", HTTP_COOKIE=f"sessionid=made-up-{n}").status_code for n in range(6)]
+    assert statuses[:2] == [200, 200] and statuses[-1] == 429
+    assert Client().get("/").status_code == 200  # nobody else is slowed down

@@ -23,3 +23,9 @@ acl purgers {
     "10.0.0.11";
     "10.0.0.12";
 }
+
+# Who may say that the visitor's connection was HTTPS (X-Forwarded-Proto): your TLS proxy in
+# front of this cache. Anyone else's X-Forwarded-Proto is removed.
+acl tls_proxies {
+    "10.0.0.2";
+}

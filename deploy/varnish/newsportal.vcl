@@ -22,6 +22,11 @@ include "backends.vcl";
 sub vcl_recv {
     set req.backend_hint = apps.backend();
     unset req.http.X-Consent-State;  # ours to compute, never the client's
+    unset req.http.X-Host-Key;
+    # Whether the visitor's connection was HTTPS is said by our TLS proxy, never by the client.
+    if (client.ip !~ tls_proxies) {
+        unset req.http.X-Forwarded-Proto;
+    }
 
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
@@ -35,17 +40,32 @@ sub vcl_recv {
         return (synth(200, "Purged " + req.http.X-Purged + " objects"));
     }
     if (req.method != "GET" && req.method != "HEAD") {
+        # Bodies larger than the app takes are refused here, with a page (the app would close
+        # the connection mid-upload, which Varnish reports as a failed fetch).
+        if (std.integer(req.http.Content-Length, 0) > 16777216
+            || (req.url !~ "^/admin/" && std.integer(req.http.Content-Length, 0) > 524288)) {
+            return (synth(413, "Too large"));
+        }
         return (pass);
     }
     # Never kept here: the admin, previews and share links, the consent endpoint, health checks
-    # (in every language: /ru/preview/... too).
+    # (in every language: /ru/preview/... too). Only these read a signed-in editor's session:
+    # elsewhere every visitor gets the shared page, and a made-up sessionid gets nothing more.
     if (req.url ~ "^(/(ru|kk|uz))?/(admin|preview|consent)(/|$)" || req.url ~ "^/(healthz|readyz)") {
         return (pass);
     }
-    # A signed-in editor's pages are theirs alone.
-    if (req.http.Cookie ~ "(^|;\s*)sessionid=") {
-        return (pass);
-    }
+
+    # One cached copy per page, however it is asked for: tracking parameters (which the app
+    # ignores too: newsportal/querystrings.py) are dropped, the rest sorted, and the host is
+    # compared in lower case without a trailing dot (the app validates it: an unknown host
+    # gets a 400, never kept).
+    set req.url = regsuball(req.url,
+        "([?&])(utm_[a-z]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|igshid|_ga|_gl|ref_src)=[^&#]*",
+        "\1");
+    set req.url = regsuball(req.url, "([?&])&+", "\1");
+    set req.url = regsub(req.url, "[?&]+$", "");
+    set req.url = std.querysort(req.url);
+    set req.http.X-Host-Key = regsub(std.tolower(req.http.host), "\.(:|$)", "\1");
 
     # Pages depend on the consent state only: the decision in the consent cookie (its policy
     # version and granted categories, never the visitor's id) and Global Privacy Control. The
@@ -63,8 +83,13 @@ sub vcl_recv {
         set req.http.X-Consent-State = "none";
         unset req.http.Cookie;
     }
+    # Global Privacy Control is exactly "1" or not sent: anything else ("1" with a trailing
+    # space, two headers) is removed, so the app and this cache see the same thing.
+    std.collect(req.http.Sec-GPC);
     if (req.http.Sec-GPC == "1") {
         set req.http.X-Consent-State = req.http.X-Consent-State + ":gpc";
+    } else {
+        unset req.http.Sec-GPC;
     }
 
     # Fresh pages while the app servers answer (10 s of grace to refresh in the background);
@@ -77,8 +102,8 @@ sub vcl_recv {
 
 sub vcl_hash {
     hash_data(req.url);
-    if (req.http.host) {
-        hash_data(req.http.host);
+    if (req.http.X-Host-Key) {
+        hash_data(req.http.X-Host-Key);
     } else {
         hash_data(server.ip);
     }
@@ -115,6 +140,21 @@ sub vcl_backend_response {
 sub vcl_backend_error {
     if (bereq.is_bgfetch) {
         return (abandon);
+    }
+    # No app server answered: a page that says so, not Varnish's own.
+    set beresp.http.Content-Type = "text/html; charset=utf-8";
+    set beresp.http.Retry-After = "30";
+    set beresp.http.Cache-Control = "no-store";
+    synthetic({"<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Back in a moment</title><style>body{font:1.1rem/1.5 Georgia,serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1a1a1a;background:#fcfbf7}h1{font-family:system-ui,sans-serif}</style><h1>Back in a moment</h1><p>The site could not answer this request just now. Please try again in a few seconds.</p><p><a href="/">Front page</a></p></html>"});
+    return (deliver);
+}
+
+sub vcl_synth {
+    if (resp.status == 413) {
+        set resp.http.Content-Type = "text/html; charset=utf-8";
+        set resp.http.Cache-Control = "no-store";
+        synthetic({"<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Too large</title><style>body{font:1.1rem/1.5 Georgia,serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1a1a1a;background:#fcfbf7}h1{font-family:system-ui,sans-serif}</style><h1>That was too large</h1><p>What was sent is larger than this site accepts. Nothing was saved.</p><p><a href="/">Front page</a></p></html>"});
+        return (deliver);
     }
 }
 

@@ -104,7 +104,9 @@ def current_decision(request) -> tuple[int, str, frozenset[str]] | None:
 
 
 def sends_gpc(request) -> bool:
-    return request.headers.get("Sec-GPC", "").strip() == "1"
+    """Exactly `Sec-GPC: 1`, as the edge hashes it (deploy/varnish/newsportal.vcl): "1 " or two
+    headers must not give a cached page a state the edge did not key it on."""
+    return request.headers.get("Sec-GPC") == "1"
 
 
 def without_decision(policy: PolicySnapshot, request) -> Consent:
