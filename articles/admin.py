@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import JsonResponse
@@ -29,7 +30,7 @@ from reversion.models import Version
 
 from articles import conflicts, embeds, library, presence, revisions
 from articles.html import sanitize
-from articles.images import validate_image
+from articles.images import upload_quota_error, validate_image
 from articles.models import (
     LANGUAGE_NAMES,
     Article,
@@ -386,6 +387,10 @@ class ArticleForm(forms.ModelForm):
         if cleaned.get("cover_image") and not (cleaned.get("cover_alt") or "").strip():
             self.add_error("cover_alt", "Describe the image for readers who cannot see it.")
         self.check_cover_texts(cleaned)
+        if cleaned.get("cover_image") and (
+            quota := upload_quota_error(getattr(self, "user", None))
+        ):
+            self.add_error("cover_image", quota)
         if self.instance.pk is None or cleaned.get("opened_version") is None:
             return cleaned  # a new article, or a client that did not open the form (a script)
         current = (
@@ -1071,6 +1076,25 @@ class ArticleAdmin(SlugFromWords, admin.ModelAdmin):
         css = {"all": ["css/admin-newsroom.css"]}
 
 
+class LibraryForm(forms.ModelForm):
+    """A library picture's form (the library's own, the picker's): a new file counts against
+    its uploader's hourly quota."""
+
+    user = None  # set by the admin
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile) and (quota := upload_quota_error(self.user)):
+            raise ValidationError(quota)
+        return upload
+
+
+class LibraryUploadForm(LibraryForm):
+    class Meta:
+        model = Image
+        fields = ["file", "alt", "caption", "credit"]
+
+
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     """The image library: searchable, with thumbnails and where each picture is used; a picture
@@ -1082,6 +1106,12 @@ class ImageAdmin(admin.ModelAdmin):
     fields = ["file", "preview", "alt", "caption", "credit", "focus_x", "focus_y"]
     readonly_fields = ["preview"]
     date_hierarchy = "uploaded_at"
+    form = LibraryForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user  # the upload quota
+        return form
 
     def get_queryset(self, request):
         # Also what the cover's autocomplete offers (Django asks this admin).
@@ -1153,6 +1183,7 @@ class ImageAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         form = LibraryUploadForm(request.POST or None, request.FILES or None)
+        form.user = request.user
         added = None
         if request.method == "POST" and self.has_add_permission(request) and form.is_valid():
             added = form.save(commit=False)
@@ -1174,12 +1205,6 @@ class ImageAdmin(admin.ModelAdmin):
     class Media:
         js = ["js/focal-point.js"]
         css = {"all": ["css/admin-newsroom.css"]}
-
-
-class LibraryUploadForm(forms.ModelForm):
-    class Meta:
-        model = Image
-        fields = ["file", "alt", "caption", "credit"]
 
 
 @admin.register(Redirect)

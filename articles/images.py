@@ -6,6 +6,7 @@ first picture is the photo), HEIC/HEIF from iPhones (pillow-heif) and AVIF are a
 stored as JPEG, which every browser, feed reader and link preview shows."""
 
 import secrets
+from datetime import timedelta
 from io import BytesIO
 from pathlib import PurePosixPath
 
@@ -24,6 +25,9 @@ CONVERTED_FORMATS = {"MPO": "JPEG", "HEIF": "JPEG", "AVIF": "JPEG"}
 ACCEPTED = "JPEG (also from cameras and phones: MPO, HEIC), PNG, WebP or AVIF"
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # 40 megapixels: more is a mistake or a decompression bomb
+# What decoding may produce: a 24-megapixel camera photo is 72 MB; a 6300x6300 PNG of 16-bit
+# channels (300 KB on disk) would be 238 MB and seconds of a worker.
+MAX_DECODED_BYTES = 100 * 1024 * 1024
 MAX_ASPECT_RATIO = 10  # a banner 10 times as wide as tall still works; a 2000x2 strip does not
 RENDITION_WIDTHS = (480, 800, 1200, 1600)
 
@@ -61,6 +65,13 @@ def validate_image(upload) -> None:
                     f"The image is {image.width}x{image.height} pixels; at most "
                     f"{MAX_PIXELS // 1_000_000} megapixels are accepted.", code="too_many_pixels"
                 )  # fmt: skip
+            if decoded_bytes(image, upload) > MAX_DECODED_BYTES:
+                raise ValidationError(
+                    f"The image is {image.width}x{image.height} pixels of "
+                    f"{'16' if png_bit_depth(upload) == 16 else '8'}-bit colour: too large to "
+                    "prepare for readers. Export it at a smaller size (up to about 24 "
+                    "megapixels) or 8-bit colour.", code="too_large_decoded",
+                )  # fmt: skip
             image.load()  # decodes every pixel: a truncated or corrupt file fails here
     except ValidationError:
         raise
@@ -72,6 +83,41 @@ def validate_image(upload) -> None:
         ) from None
     finally:
         upload.seek(0)
+
+
+def png_bit_depth(upload) -> int:
+    """A PNG's bits per channel, from its header (Pillow reports 16-bit colour as 8-bit RGB
+    after decoding it); 8 for anything else."""
+    upload.seek(0)
+    header = upload.read(26)
+    upload.seek(0)
+    return header[24] if header[:8] == b"\x89PNG\r\n\x1a\n" and len(header) > 24 else 8
+
+
+def decoded_bytes(image: Image.Image, upload) -> int:
+    """What decoding `image` will hold in memory."""
+    depth = max(png_bit_depth(upload), 8) // 8 if image.format == "PNG" else 1
+    return image.width * image.height * len(image.getbands()) * depth
+
+
+def upload_quota_error(user) -> str | None:
+    """Why `user` may not add another picture now (UPLOADS_PER_HOUR each), else None: every
+    upload costs renditions and storage, and an account taken over must not fill the disk."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from articles.models import Image as LibraryImage
+
+    if user is None or not user.is_authenticated:
+        return None
+    since = timezone.now() - timedelta(hours=1)
+    count = LibraryImage.objects.filter(uploaded_by=user, uploaded_at__gte=since).count()
+    if count < settings.UPLOADS_PER_HOUR:
+        return None
+    return (
+        f"You have added {count} pictures in the last hour, the most one person may add: "
+        "wait a little, or ask an Editor."
+    )
 
 
 def clean_copy(upload, max_width=None) -> tuple[ContentFile, str, Image.Image]:

@@ -312,6 +312,8 @@ RATE_LIMITS = {
     # never comes near it; a script walking random addresses does.
     "render": int(os.environ.get("RATE_LIMIT_RENDER", "300")),
 }
+# Pictures one person may add to the library in an hour (articles/images.py).
+UPLOADS_PER_HOUR = int(os.environ.get("UPLOADS_PER_HOUR", "60"))
 # The proxies (load balancers, edge caches) in front of the app servers, as addresses or CIDRs:
 # X-Forwarded-For is believed from them only (newsportal/clientip.py); gunicorn trusts their
 # X-Forwarded-Proto by the same list (gunicorn.conf.py).

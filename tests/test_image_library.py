@@ -378,3 +378,62 @@ def test_an_author_cannot_change_a_published_pictures_texts_through_an_article(
     assert "only an Editor can change its texts" in str(response.context["adminform"].form.errors)
     public.refresh_from_db()
     assert public.alt == "Public"
+
+
+# Issue 31.9: pictures that cost a worker seconds, and uploads per person
+
+
+def sixteen_bit_png(width, height) -> bytes:
+    """A PNG of 16-bit RGB channels, written by hand (Pillow writes 8-bit RGB): small on disk
+    (one repeated row), large once decoded."""
+    import struct
+    import zlib
+
+    row = b"\x00" + b"\x12\x34" * 3 * width
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 16, 2, 0, 0, 0)
+    pixels = zlib.compress(row * height, 9)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def test_a_picture_too_large_once_decoded_is_refused_before_it_is_decoded(admin_client):
+    big = upload(sixteen_bit_png(6300, 6300), name="big.png", content_type="image/png")
+    data = {"file": big, "alt": "Big", "caption": "", "credit": "", "focus_x": "50",
+            "focus_y": "50"}  # fmt: skip
+    response = admin_client.post(reverse("admin:articles_image_add"), data)
+    assert response.status_code == 200
+    assert "16-bit colour: too large" in str(response.context["adminform"].form.errors)
+    assert not Image.objects.exists()
+    ordinary = {**data, "file": upload(image_bytes(size=(1600, 1000)))}
+    assert admin_client.post(reverse("admin:articles_image_add"), ordinary).status_code == 302
+
+
+def test_one_person_adds_at_most_uploads_per_hour(admin_client, settings, django_user_model):
+    from tests.helpers import signed_in
+
+    settings.UPLOADS_PER_HOUR = 2
+    writer, author = signed_in(django_user_model, "Authors", "writer")
+
+    def add(client, alt):
+        data = {"file": upload(image_bytes()), "alt": alt, "caption": "", "credit": "",
+                "focus_x": "50", "focus_y": "50"}  # fmt: skip
+        return client.post(reverse("admin:articles_image_add"), data)
+
+    assert [add(author, f"Mine {n}").status_code for n in range(2)] == [302, 302]
+    refused = add(author, "One too many")
+    assert refused.status_code == 200
+    assert "the most one person may add" in str(refused.context["adminform"].form.errors)
+    picker = author.post(PICK, {"file": upload(image_bytes()), "alt": "Via the picker"})
+    assert "the most one person may add" in picker.content.decode()
+    assert add(admin_client, "Someone else's").status_code == 302  # per person
+    assert Image.objects.filter(uploaded_by=writer).count() == 2
