@@ -24,7 +24,9 @@ max_requests_jitter = 2000
 # Forwarded headers are believed from the same proxies as in Django's settings (nobody when
 # TRUSTED_PROXIES is empty), and X-Forwarded-Proto only when TRUST_X_FORWARDED_PROTO says a TLS
 # proxy sets it (the edge removes a client's own); gunicorn's other scheme headers never.
-forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "")
+forwarded_allow_ips = ",".join(
+    proxy for proxy in os.environ.get("TRUSTED_PROXIES", "").split(",") if proxy.strip() != "unix"
+)
 _trust_proto = os.environ.get("TRUST_X_FORWARDED_PROTO", "").strip().lower()
 secure_scheme_headers = (
     {"X-FORWARDED-PROTO": "https"} if _trust_proto in {"1", "true", "yes", "on"} else {}

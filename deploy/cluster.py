@@ -1,9 +1,10 @@
 """`make cluster`: the production topology, rehearsed on one machine.
 
-    readers -> Varnish (EDGE_PORT, 8080) -> gunicorn app servers (APP_PORTS, 8001 and 8002)
+    readers -> Varnish (EDGE_PORT, 8080) -> gunicorn app servers (APP_SERVERS, 2, on sockets)
                                               -> PostgreSQL (DATABASE_URL, or the private one)
                                               -> Redis (its own, REDIS_PORT 6390, password)
-                                              -> S3 (a local S3 server, moto, for media)
+                                              -> S3 (moto, checking keys; files read
+                                                    through a read-only front, MEDIA_PORT)
 
 Every app server runs with production settings, the shared Redis cache, the edge as its purge
 target and as its trusted proxy, and media in the bucket. Prints every address; Ctrl-C stops all
@@ -11,9 +12,10 @@ it started (a PostgreSQL it found running is left running). If its Redis stops, 
 on serving uncached (an outage to drill).
 """
 
-import json
+import grp
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -24,14 +26,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from deploy import media  # noqa: E402
 from deploy.edge import Varnish, available  # noqa: E402
 from newsportal.env import write_site_env  # noqa: E402
 
 EDGE_PORT = int(os.environ.get("EDGE_PORT", "8080"))
-APP_PORTS = [int(p) for p in os.environ.get("APP_PORTS", "8001,8002").split(",")]
+APP_SERVERS = int(os.environ.get("APP_SERVERS", "2"))
 S3_PORT = int(os.environ.get("S3_PORT", "9000"))
+MEDIA_PORT = int(os.environ.get("MEDIA_PORT", "9001"))
 REDIS_PORT = int(os.environ.get("REDIS_PORT", "6390"))
-BUCKET = "newsportal-media"
 CLUSTER_DATABASE = "newsportal_cluster"
 BIN = Path(sys.executable).parent
 CLUSTER_DIR = ROOT / "var" / "cluster"
@@ -63,11 +66,30 @@ def wait_for(url: str, seconds=30) -> None:
     raise SystemExit(f"cluster: {url} did not answer")
 
 
+def wait_for_socket(path: Path, seconds=30) -> None:
+    """Until an app server answers /healthz on its Unix socket."""
+    from newsportal.edge import UnixConnection
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        connection = UnixConnection(str(path), timeout=1)
+        try:
+            connection.request("GET", "/healthz")
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+        finally:
+            connection.close()
+    raise SystemExit(f"cluster: {path} did not answer")
+
+
 class Cluster:
     def __init__(self):
         self.processes: list[subprocess.Popen] = []
         self.varnish = None
         self.redis = None
+        self.media_front = None
 
     def start(self, *command, env=None, **kwargs) -> subprocess.Popen:
         process = subprocess.Popen(command, cwd=ROOT, env=env, **kwargs)
@@ -99,25 +121,35 @@ class Cluster:
             time.sleep(0.1)
         return f"redis://:{password}@127.0.0.1:{REDIS_PORT}/1"
 
-    def bucket(self) -> str:
-        env = {**os.environ, "AWS_ACCESS_KEY_ID": "cluster", "AWS_SECRET_ACCESS_KEY": "cluster"}
-        self.start(str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(S3_PORT), env=env,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        endpoint = f"http://127.0.0.1:{S3_PORT}"
-        wait_for(endpoint)
-        import boto3
+    def bucket(self) -> dict:
+        """The media bucket, checking keys made for this run, and the read-only front readers'
+        browsers fetch files from (deploy/media.py)."""
+        process, endpoint, key_id, secret = media.start_bucket(BIN / "moto_server", S3_PORT)
+        self.processes.append(process)
+        self.media_front = media.serve_files(MEDIA_PORT, endpoint, key_id, secret)
+        return {
+            "S3_BUCKET": media.BUCKET, "S3_ENDPOINT_URL": endpoint, "S3_REGION": "us-east-1",
+            "S3_ACCESS_KEY_ID": key_id, "S3_SECRET_ACCESS_KEY": secret,
+            "MEDIA_URL": f"http://127.0.0.1:{MEDIA_PORT}/{media.BUCKET}/",
+        }  # fmt: skip
 
-        s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
-                          aws_access_key_id="cluster", aws_secret_access_key="cluster")  # fmt: skip
-        s3.create_bucket(Bucket=BUCKET)
-        s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-                           "Resource": f"arn:aws:s3:::{BUCKET}/*"}],
-        }))  # fmt: skip
-        return endpoint
+    def sockets(self) -> Path:
+        """Where the app servers and the purge socket listen: only this user and Varnish's
+        (the group its cache process runs in) may open them, so nobody else on the machine
+        reaches an app server around the edge, or purges."""
+        folder = CLUSTER_DIR / "sockets"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        folder.chmod(0o700)
+        try:
+            if os.geteuid() == 0:
+                os.chown(folder, 0, grp.getgrnam("varnish").gr_gid)
+                folder.chmod(0o750)
+        except KeyError:
+            pass  # no varnish group: varnishd runs as this user
+        return folder
 
-    def environment(self, redis_url: str, s3_endpoint: str) -> dict:
+    def environment(self, redis_url: str, bucket: dict, sockets: Path) -> dict:
         database_url = os.environ.get("DATABASE_URL")
         if not database_url:
             # A database of its own on the private server: its uploads live in the cluster's
@@ -134,14 +166,10 @@ class Cluster:
             "SITE_URL": f"http://127.0.0.1:{EDGE_PORT}",
             "DATABASE_URL": database_url,
             "CACHE_URL": redis_url,
-            "EDGE_PURGE_URLS": f"http://127.0.0.1:{EDGE_PORT}/",
-            "TRUSTED_PROXIES": "127.0.0.1",
-            "S3_BUCKET": BUCKET,
-            "S3_ENDPOINT_URL": s3_endpoint,
-            "S3_REGION": "us-east-1",
-            "S3_ACCESS_KEY_ID": "cluster",
-            "S3_SECRET_ACCESS_KEY": "cluster",
-            "MEDIA_URL": f"{s3_endpoint}/{BUCKET}/",
+            "EDGE_PURGE_URLS": f"unix:{sockets / 'purge.sock'}",
+            # The app servers listen on Unix sockets only the edge opens.
+            "TRUSTED_PROXIES": "unix",
+            **bucket,
             "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
             # Varnish asks each app server for /healthz every second: errors only, not requests.
             "ACCESS_LOG": os.environ.get("ACCESS_LOG", "/dev/null"),
@@ -154,19 +182,23 @@ class Cluster:
                 " make cluster does it as root on Debian)"
             )
         redis_url = self.redis_url()
-        s3_endpoint = self.bucket()
-        env = self.environment(redis_url, s3_endpoint)
+        sockets = self.sockets()
+        env = self.environment(redis_url, self.bucket(), sockets)
         # manage.py beside the cluster uses its database, cache, bucket and address.
         write_site_env(SITE_ENV, {name: env[name] for name in SHARED_WITH_COMMANDS})
         for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"],
                         ["load_demo"]):  # fmt: skip
             subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
-        for port in APP_PORTS:
+        apps = [sockets / f"app{n}.sock" for n in range(1, APP_SERVERS + 1)]
+        for app in apps:
             self.start(str(BIN / "gunicorn"), "-c", "gunicorn.conf.py",
-                       env={**env, "BIND": f"127.0.0.1:{port}"})  # fmt: skip
-        for port in APP_PORTS:
-            wait_for(f"http://127.0.0.1:{port}/healthz")
-        self.varnish = Varnish(EDGE_PORT, APP_PORTS, CLUSTER_DIR / "varnish", memory="256m")
+                       env={**env, "BIND": f"unix:{app}"})  # fmt: skip
+        for app in apps:
+            wait_for_socket(app)
+        self.varnish = Varnish(
+            EDGE_PORT, [str(app) for app in apps], CLUSTER_DIR / "varnish", memory="256m",
+            purgers=[], purge_socket=sockets / "purge.sock",
+        )  # fmt: skip
         wait_for(f"{self.varnish.url}/")
         database = (os.environ.get("DATABASE_URL") and "DATABASE_URL") or (
             f"{CLUSTER_DATABASE} on the private server in var/postgres"
@@ -174,9 +206,10 @@ class Cluster:
         print(f"""
   The portal, through the edge:  http://127.0.0.1:{EDGE_PORT}/
   The admin:                     http://127.0.0.1:{EDGE_PORT}/admin/
-  App servers:                   {", ".join(f"http://127.0.0.1:{p}/" for p in APP_PORTS)}
-  Redis (cache, purge stamps):   {redis_url}
-  Media bucket (S3):             {s3_endpoint}/{BUCKET}/
+  App servers (edge only):       {", ".join(str(app) for app in apps)}
+  Redis (cache, purge stamps):   redis://:***@127.0.0.1:{REDIS_PORT}/1 (password: var/site.env)
+  Media bucket (S3, keys only):  {env["S3_ENDPOINT_URL"]}/{media.BUCKET}/
+  Media for readers (read only): {env["MEDIA_URL"]}
   PostgreSQL:                    {database}
   An editor account (in another terminal):
     DATABASE_URL='{env["DATABASE_URL"]}' {sys.executable} manage.py createsuperuser
@@ -187,6 +220,9 @@ class Cluster:
         SITE_ENV.unlink(missing_ok=True)
         if self.varnish:
             self.varnish.stop()
+        if self.media_front:
+            self.media_front.shutdown()
+            self.media_front.server_close()
         for process in reversed(self.processes):
             if process.poll() is None:
                 process.terminate()

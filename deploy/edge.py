@@ -11,11 +11,11 @@ from pathlib import Path
 
 VCL_DIR = Path(__file__).resolve().parent / "varnish"
 BACKEND = """backend app{n} {{
-    .host = "127.0.0.1";
-    .port = "{port}";
+    {address}
     .probe = healthz;
 }}
 """
+LOOPBACK = ["127.0.0.1", "::1"]
 
 
 def available() -> bool:
@@ -33,15 +33,22 @@ def available() -> bool:
     return result.returncode == 0
 
 
-def write_backends(directory: Path, ports: list[int]) -> Path:
-    """backends.vcl for app servers on these loopback ports; loopback may purge."""
+def write_backends(directory: Path, backends: list, purgers=LOOPBACK) -> Path:
+    """backends.vcl for app servers on these loopback ports or Unix sockets (paths); `purgers`
+    may purge over TCP (none: only through a purge socket, see Varnish)."""
     directory.mkdir(parents=True, exist_ok=True)
-    lines = [BACKEND.format(n=n, port=port) for n, port in enumerate(ports, 1)]
+    lines = [
+        BACKEND.format(n=n, address=f'.path = "{to}";' if isinstance(to, (str, Path)) else
+                       f'.host = "127.0.0.1";\n    .port = "{to}";')
+        for n, to in enumerate(backends, 1)
+    ]  # fmt: skip
     lines.append("sub vcl_init {\n    new apps = directors.round_robin();\n")
-    lines += [f"    apps.add_backend(app{n});\n" for n in range(1, len(ports) + 1)]
-    lines.append('}\n\nacl purgers {\n    "127.0.0.1";\n    "::1";\n}\n')
-    # No TLS proxy in front on this machine: nobody may claim HTTPS (0.0.0.0 is no client).
-    lines.append('\nacl tls_proxies {\n    "0.0.0.0"/32;\n}\n')
+    lines += [f"    apps.add_backend(app{n});\n" for n in range(1, len(backends) + 1)]
+    # An ACL names at least one address: 255.255.255.255 is never a client's.
+    allowed = "".join(f'    "{address}";\n' for address in purgers) or '    "255.255.255.255";\n'
+    lines.append(f"}}\n\nacl purgers {{\n{allowed}}}\n")
+    # No TLS proxy in front on this machine: nobody may claim HTTPS.
+    lines.append('\nacl tls_proxies {\n    "255.255.255.255";\n}\n')
     path = directory / "backends.vcl"
     path.write_text("".join(lines))
     return path
@@ -66,7 +73,8 @@ LOG_MASK = (
 class Varnish:
     """varnishd in the foreground on 127.0.0.1:port, stopped with stop()."""
 
-    def __init__(self, port: int, backend_ports: list[int], workdir=None, memory="128m", nice=0):
+    def __init__(self, port: int, backend_ports: list, workdir=None, memory="128m", nice=0,
+                 purgers=LOOPBACK, purge_socket=None):  # fmt: skip
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         # Readable by the unprivileged user that compiles the VCL (not a 0700 test folder).
@@ -75,12 +83,14 @@ class Varnish:
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
         workdir.chmod(0o755)
-        write_backends(workdir / "vcl", backend_ports)
+        write_backends(workdir / "vcl", backend_ports, purgers)
+        # Purges through a Unix socket only its owner can open (the app servers' user).
+        purge_listen = ["-a", f"purge={purge_socket},mode=0600"] if purge_socket else []
         self.logdir = log_directory()
         self.name = self.logdir or workdir / "work"  # varnishd -n, for varnishstat and varnishadm
         prefix = ["nice", "-n", str(nice)] if nice else []
         self.process = subprocess.Popen(
-            [*prefix, "varnishd", "-F", "-a", f"127.0.0.1:{port}",
+            [*prefix, "varnishd", "-F", "-a", f"127.0.0.1:{port}", *purge_listen,
              "-f", str(VCL_DIR / "newsportal.vcl"),
              "-p", f"vcl_path={workdir / 'vcl'}:{VCL_DIR}",
              "-n", str(self.name),

@@ -16,9 +16,12 @@ from django.conf import settings
 IPV6_CLIENT_PREFIX = 64  # one subscriber's IPv6 network: its addresses count as one client
 
 
+UNIX = "unix"  # in TRUSTED_PROXIES: what arrives on a Unix socket (REMOTE_ADDR is empty)
+
+
 @cache
 def _networks(proxies: tuple[str, ...]):
-    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies if proxy != UNIX)
 
 
 def _trusted(address) -> bool:
@@ -28,12 +31,15 @@ def _trusted(address) -> bool:
 def client_ip(request) -> str:
     """The client's address (a string, '' when unknown)."""
     remote = request.META.get("REMOTE_ADDR", "")
-    try:
-        address = ipaddress.ip_address(remote)
-    except ValueError:
-        return remote
-    if not _trusted(address):
-        return str(address)
+    if remote == "" and UNIX in settings.TRUSTED_PROXIES:
+        address = None  # the edge, on the app server's socket: its X-Forwarded-For says who
+    else:
+        try:
+            address = ipaddress.ip_address(remote)
+        except ValueError:
+            return remote
+        if not _trusted(address):
+            return str(address)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
         try:
@@ -43,7 +49,7 @@ def client_ip(request) -> str:
         address = hop_address
         if not _trusted(address):
             break
-    return str(address)
+    return str(address) if address is not None else ""
 
 
 def client_network(request) -> str:

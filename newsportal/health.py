@@ -1,3 +1,16 @@
+"""Health answers for load balancers and the edge's probe: /healthz (the process answers) and
+/readyz (PostgreSQL answers too).
+
+A probe asks an app server by its own address (an IP, a Unix socket's 0.0.0.0) over plain HTTP;
+neither is a name in ALLOWED_HOSTS, so the probe would get a 400 or a redirect to HTTPS, and the
+edge would count every app server as sick. The first middleware names the site's own host on
+these two paths only (SECURE_REDIRECT_EXEMPT spares them the redirect); every other request keeps
+the host it sent, and an unknown one is still refused.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 
@@ -23,3 +36,17 @@ def readyz(request):
             HttpResponse("database unavailable\n", status=503, content_type="text/plain")
         )
     return no_store(HttpResponse("ready\n", content_type="text/plain"))
+
+
+HEALTH_PATHS = {"/healthz", "/readyz"}
+
+
+class HealthCheckMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.host = urlsplit(settings.SITE_URL).netloc
+
+    def __call__(self, request):
+        if request.path_info in HEALTH_PATHS:
+            request.META["HTTP_HOST"] = self.host
+        return self.get_response(request)

@@ -97,8 +97,6 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # An unknown Host is a 400 (DisallowedHost) before any stored page is served.
-        request.get_host()
         if not settings.PAGE_CACHE_ENABLED or not self.is_anonymous_page_request(request):
             response = self.get_response(request)
             if (
@@ -110,6 +108,8 @@ class PageCacheMiddleware:
                 patch_vary_headers(response, ["Cookie"])
             return response
 
+        # An unknown Host is a 400 (DisallowedHost) before any stored page is served.
+        request.get_host()
         if settings.SESSION_COOKIE_NAME in request.COOKIES and over_limit(request, "render"):
             return too_many(request)  # a made-up session cookie costs a query: within a budget
         redirect = querystrings.canonical_redirect(request)

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz for probes that know an app server by its address (newsportal/health.py).
+    "newsportal.health.HealthCheckMiddleware",
     # Outermost: HTTPS redirect and HSTS apply to everything, static files and cached pages too.
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy (built once, with the admin's exception) and Permissions-Policy.
@@ -288,6 +290,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [
+    r"^healthz$",
+    r"^readyz$",
+]  # probes speak plain HTTP (newsportal/health.py)
 SECURE_HSTS_SECONDS = 63072000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
@@ -317,8 +323,12 @@ UPLOADS_PER_HOUR = int(os.environ.get("UPLOADS_PER_HOUR", "60"))
 # The proxies (load balancers, edge caches) in front of the app servers, as addresses or CIDRs:
 # X-Forwarded-For is believed from them only (newsportal/clientip.py); gunicorn trusts their
 # X-Forwarded-Proto by the same list (gunicorn.conf.py).
+# "unix" trusts whatever arrives on a Unix socket (only the edge can open the app servers' sockets
+# in `make cluster`).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 for _proxy in TRUSTED_PROXIES:
+    if _proxy == "unix":
+        continue
     try:
         ip_network(_proxy, strict=False)
     except ValueError:

@@ -260,3 +260,15 @@ def test_cache_and_invalidation_work_on_redis(client, story, settings, committed
         story.save()
     assertContains(client.get(story.get_absolute_url()), "Redis-fresh headline")
     caches["default"].clear()
+
+
+@pytest.mark.parametrize("host", ["10.0.0.11:8000", "0.0.0.0"])
+def test_health_answers_a_probe_that_knows_the_server_by_its_address(client, settings, host):
+    """The edge's probe asks by the app server's address (or a socket's 0.0.0.0) over plain
+    HTTP: neither a 400 for an unknown host nor a redirect to HTTPS."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    assert client.get("/healthz", HTTP_HOST=host).content == b"ok\n"
+    assert client.get("/readyz", HTTP_HOST=host).status_code == 200
+    client.raise_request_exception = False
+    assert client.get("/", HTTP_HOST=host).status_code == 400  # pages still check the host

@@ -290,3 +290,28 @@ def test_a_clients_forwarded_proto_never_reaches_the_app_and_errors_are_pages():
     finally:
         cache.stop()
     assert not cache.workdir.exists()  # its working folders go with it
+
+
+@pytest.mark.django_db(transaction=False)
+def test_only_who_may_open_the_purge_socket_may_purge(tmp_path):
+    """make cluster: nobody purges over TCP, not even from loopback; the app servers purge
+    through a Unix socket only their user may open (EDGE_PURGE_URLS=unix:...)."""
+    from newsportal.edge import send
+
+    folder = tmp_path / "sockets"
+    folder.mkdir()
+    folder.chmod(0o755)
+    socket_path = folder / "purge.sock"
+    origin = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=origin.serve_forever, daemon=True).start()
+    cache = edge.Varnish(
+        edge.free_port(), [origin.server_port], purgers=[], purge_socket=socket_path
+    )
+    try:
+        assert request(cache.url, "/", method="PURGE", xkey_purge="all")[0] == 403
+        assert oct(socket_path.stat().st_mode & 0o777) == "0o600"
+        assert send(f"unix:{socket_path}", ["all"]) is True
+    finally:
+        cache.stop()
+        origin.shutdown()
+        origin.server_close()

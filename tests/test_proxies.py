@@ -125,3 +125,18 @@ def test_made_up_session_cookies_count_against_the_render_budget(client, setting
     statuses = [client.get("/", HTTP_COOKIE=f"sessionid=made-up-{n}").status_code for n in range(6)]
     assert statuses[:2] == [200, 200] and statuses[-1] == 429
     assert Client().get("/").status_code == 200  # nobody else is slowed down
+
+
+def test_behind_a_unix_socket_the_edges_forwarded_address_is_the_client(settings):
+    """make cluster: app servers listen on Unix sockets only the edge may open (REMOTE_ADDR is
+    empty there); TRUSTED_PROXIES=unix believes the edge's X-Forwarded-For."""
+    settings.TRUSTED_PROXIES = ["unix"]
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.4"
+    )
+    assert client_ip(request) == "198.51.100.4"
+    settings.TRUSTED_PROXIES = []
+    assert client_ip(request) == ""  # no trust: nothing read
+    tcp = RequestFactory().get("/", REMOTE_ADDR="192.0.2.8", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    settings.TRUSTED_PROXIES = ["unix"]
+    assert client_ip(tcp) == "192.0.2.8"  # "unix" trusts no address

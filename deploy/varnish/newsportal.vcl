@@ -29,7 +29,8 @@ sub vcl_recv {
     }
 
     if (req.method == "PURGE") {
-        if (client.ip !~ purgers) {
+        # From the purgers' addresses, or through the purge socket (varnishd -a purge=PATH).
+        if (client.ip !~ purgers && local.socket != "purge") {
             return (synth(403, "Not allowed to purge"));
         }
         if (!req.http.xkey-purge) {
