@@ -12,7 +12,8 @@ def main():
 
     # The cache and address of the site `make run` / `make cluster` serves here: what a command
     # writes (an import, a new policy) is purged where that site reads.
-    beside_the_running_site(Path(__file__).resolve().parent / "var" / "site.env")
+    default = Path(__file__).resolve().parent / "var" / "site.env"
+    beside_the_running_site(Path(os.environ.get("SITE_ENV_FILE") or default))
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

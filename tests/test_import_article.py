@@ -122,3 +122,45 @@ def test_a_translation_is_imported_linked_to_its_original(tmp_path):
         with pytest.raises(CommandError, match="nothing was imported"):
             call_command("import_article", str(other), **wrong)
     assert not Article.objects.filter(slug="other").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_article_imported_beside_the_running_site_is_on_its_pages_at_once(
+    tmp_path, settings, client, shipped_policy
+):
+    """Issue 32.1: `make run` serves from a file cache and records it in var/site.env; a
+    manage.py command run beside it purges that cache, not one of its own."""
+    import os
+    import subprocess
+    import sys
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    from newsportal.env import cache_from_url, write_site_env
+    from tests.factories import make_article, make_tag
+
+    root = Path(__file__).resolve().parent.parent
+    cache_url = f"file://{tmp_path / 'cache'}"
+    settings.CACHES = {**settings.CACHES, "default": cache_from_url(cache_url, root)}
+    make_article("An older story", tags=[make_tag("Water", slug="water")])
+    for page in ("/", "/tags/water/"):
+        client.get(page)
+        assert client.get(page)["X-Cache"] == "hit"
+    site_env = tmp_path / "site.env"
+    write_site_env(site_env, {"CACHE_URL": cache_url, "SITE_URL": "http://127.0.0.1:8123"})
+    db = connection.settings_dict
+    database_url = (
+        f"postgresql://{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}@/{db['NAME']}"
+        f"?host={quote(db['HOST'] or 'localhost', safe='')}&port={db['PORT'] or 5432}"
+    )
+    story = tmp_path / "water-deal-signed.txt"
+    story.write_text("Water deal signed beside the running site\n\nText of the story.\n")
+    environment = {k: v for k, v in os.environ.items() if k != "CACHE_URL"}
+    subprocess.run(
+        [sys.executable, "manage.py", "import_article", str(story), "--tag", "Water"],
+        cwd=root, check=True, capture_output=True, timeout=120,
+        env={**environment, "SITE_ENV_FILE": str(site_env), "DATABASE_URL": database_url},
+    )  # fmt: skip
+    for page in ("/", "/tags/water/"):
+        assert "Water deal signed beside the running site" in client.get(page).content.decode()
