@@ -5,7 +5,8 @@ arriving from a newsletter or a social network (`utm_*`, `fbclid`, `gclid`) woul
 afresh exactly when a story spikes. Tracking parameters never change a page: they are left out
 of the cache key and of every link the page makes back to itself. Other parameters are allowed
 per path (PAGE_CACHE_QUERY_PARAMETERS); a page number has one spelling, an integer from 2
-(`?page=0001`, `?page=+2`, `?page=2&page=2` redirect to it; `?page=1` to the bare path).
+(`?page=0001`, `?page=+2`, `?page=2&page=2` redirect to it; `?page=1`, and anything that is no
+page number, to the bare path).
 """
 
 import re
@@ -51,17 +52,16 @@ def cacheable_query(request) -> str | None:
 
 
 def canonical_redirect(request) -> str | None:
-    """Where a non-canonical page number should go, or None when it is canonical (or not a
-    number at all, which the view answers with a 404)."""
+    """Where a non-canonical page number should go, or None when it is canonical. A page number
+    that is no page at all (`abc`, `0`, `-1`, `1.5`, two different ones) leads to the first page,
+    as one past the end leads to the last (the view's redirect): a reader is never stranded."""
     pages = request.GET.getlist("page")
     if not pages:
         return None
     matches = [INTEGER.match(p) for p in pages]
-    if not all(matches) or len({int(m[1]) for m in matches}) != 1:
-        return None
-    number = int(matches[0][1])
-    if number < 1:
-        return None  # no such page: the view's 404
+    numbers = {int(m[1]) for m in matches if m}
+    number = numbers.pop() if all(matches) and len(numbers) == 1 else 1
+    number = max(number, 1)
     if len(pages) == 1 and pages[0] == str(number) and number >= 2:
         return None  # already canonical
     params = [(k, v) for k, v in meaningful(request) if k != "page"]
