@@ -1,18 +1,26 @@
+import re
+from html import unescape
 from io import StringIO
 from mimetypes import guess_type
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from articles.caching import CARDS, CORRECTIONS, LISTS
-from articles.models import Article, Author, Correction, Tag, is_default_language
+from articles.models import LANGUAGE_NAMES, Article, Author, Correction, Tag, is_default_language
 from newsportal.pagecache import add_keys
+
+PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+OPENING = 2000  # characters of the text read for a description
 
 FEED_SIZE = 30
 
@@ -62,7 +70,7 @@ class LatestArticlesFeed(Feed):
         return settings.SITE_URL + item.get_absolute_url()
 
     def title(self):
-        return settings.SITE_NAME
+        return in_language(settings.SITE_NAME)
 
     def link(self):
         return settings.SITE_URL + "/"
@@ -71,15 +79,16 @@ class LatestArticlesFeed(Feed):
         return _("The latest articles from %(site)s.") % {"site": settings.SITE_NAME}
 
     def items(self):
-        return Article.objects.for_listing()[:FEED_SIZE]
+        return for_feed()[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title
 
     def item_description(self, item):
         # RSS descriptions are HTML to feed readers; the standfirst is plain text, so `<` in it
-        # must stay a character.
-        return escape(item.standfirst)
+        # must stay a character. Without one, the opening of the text says what it is about.
+        lead = item.standfirst or Truncator(first_paragraph(item.text_opening)).words(40)
+        return escape(lead)
 
     def item_pubdate(self, item):
         return item.published_at
@@ -107,11 +116,29 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
     subtitle = LatestArticlesFeed.description
 
 
+def in_language(title: str) -> str:
+    """Each language's feed named apart (a feed reader lists them side by side): "The Steppe
+    Courier (Русский)"; English keeps the plain name."""
+    if is_default_language():
+        return title
+    return f"{title} ({LANGUAGE_NAMES.get(get_language(), get_language())})"
+
+
+def for_feed():
+    """What a list shows, and the opening of each text (for one without a standfirst)."""
+    return Article.objects.for_listing().annotate(text_opening=Substr("body", 1, OPENING))
+
+
+def first_paragraph(opening: str) -> str:
+    found = PARAGRAPH.search(opening or "")
+    return unescape(strip_tags(found.group(1) if found else opening or "")).strip()
+
+
 class OwnerFeed(LatestArticlesFeed):
     """The newest published articles of one tag or author (what its page lists)."""
 
     def title(self, owner):
-        return f"{owner.label} · {settings.SITE_NAME}"
+        return in_language(f"{owner.label} · {settings.SITE_NAME}")
 
     def link(self, owner):
         return settings.SITE_URL + owner.get_absolute_url()
@@ -139,7 +166,7 @@ class TagFeed(OwnerFeed):
         return _("The latest articles about %(topic)s.") % {"topic": tag.label}
 
     def items(self, tag):
-        return Article.objects.for_listing().filter(tags=tag)[:FEED_SIZE]
+        return for_feed().filter(tags=tag)[:FEED_SIZE]
 
 
 class TagAtomFeed(TagFeed):
@@ -162,7 +189,7 @@ class AuthorFeed(OwnerFeed):
         return author.bio or _("The latest articles by %(name)s.") % {"name": author.name}
 
     def items(self, author):
-        return Article.objects.for_listing().filter(author=author)[:FEED_SIZE]
+        return for_feed().filter(author=author)[:FEED_SIZE]
 
 
 class AuthorAtomFeed(AuthorFeed):

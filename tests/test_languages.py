@@ -505,3 +505,17 @@ def test_an_author_cannot_link_or_copy_another_authors_draft(django_user_model):
     translate = reverse("admin:article-translate", args=[mine.pk, "kk"])
     assert client.post(translate).status_code == 403
     assert not Article.objects.filter(body__contains="Embargoed", language="kk").exists()
+
+
+def test_each_languages_feed_has_its_own_title_and_every_item_a_description(client):
+    story()
+    body = "<h2>Раздел</h2><p>Первый абзац <strong>текста</strong>.</p><p>Второй.</p>"
+    make_article("Без подводки", language="ru", standfirst="", body=body)
+    english = feedparser.parse(client.get("/feeds/rss/").content)
+    russian = feedparser.parse(client.get("/ru/feeds/rss/").content)
+    assert english.feed.title != russian.feed.title and "Русский" in russian.feed.title
+    topic = feedparser.parse(client.get("/ru/tags/diplomatiya/rss/").content)
+    assert "Русский" in topic.feed.title
+    described = {e.title: e.description for e in russian.entries}
+    assert described["Без подводки"] == "Первый абзац текста."
+    assert all(described.values())
