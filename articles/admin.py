@@ -28,7 +28,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media
 from reversion.models import Version
 
-from articles import conflicts, embeds, library, presence, revisions
+from articles import conflicts, embeds, library, presence, revisions, scripts
 from articles.html import sanitize
 from articles.images import upload_quota_error, validate_image
 from articles.models import (
@@ -736,6 +736,14 @@ class ArticleAdmin(SlugFromWords, admin.ModelAdmin):
             obj.status = Article.Status.REVIEW
         super().save_model(request, obj, form, change)
         Autosave.objects.filter(article=obj, user=request.user).delete()  # saved for real
+        if mixed := scripts.mixed_words(obj.title):
+            self.message_user(
+                request,
+                f"The headline mixes alphabets in {', '.join(f'“{w}”' for w in mixed[:3])}: "
+                "a letter looks alike but is another (a Cyrillic А for a Latin A, say), so find "
+                "in page and search engines miss the word. It was saved as written.",
+                messages.WARNING,
+            )
         if getattr(form, "removed_pictures", 0):
             self.message_user(
                 request,

@@ -375,3 +375,22 @@ def test_an_author_record_is_made_for_a_new_author(django_user_model):
     _, client = signed_in(django_user_model, "Authors", "new-writer")
     client.post(ADD, article_post())
     assert Author.objects.get().slug.startswith("writer-")  # never from the login name
+
+
+def test_an_editor_is_told_when_a_headline_mixes_alphabets(staff_client):
+    """The demo title's first letter is a Cyrillic A: kept, but the editor is told."""
+    from django.contrib.messages import get_messages
+
+    from articles.scripts import mixed_words
+
+    assert mixed_words("\u0410 new stage of Kazakh-Uzbek relations") == ["\u0410"]
+    assert mixed_words("\u0410lmaty and Astana, 2026") == ["\u0410lmaty"]
+    assert mixed_words("Apple Қазақстанда дүкен ашты") == []  # a real Latin name
+    assert mixed_words("Қазақстан мен Өзбекстан") == []
+    response = staff_client.post(ADD, article_post(title="\u0410lmaty water deal"))
+    shown = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert "mixes alphabets in “\u0410lmaty”" in shown
+    assert Article.objects.get().title == "\u0410lmaty water deal"  # saved as written
+    response = staff_client.post(ADD, article_post(title="Almaty water deal", slug="other"))
+    later = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert later.count("mixes alphabets") == 1  # the first article's, not yet shown
