@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "newsportal.errors.ErrorPageMiddleware",
     # Bodies are refused by size and kind before anything reads them (newsportal/bodies.py).
     "newsportal.bodies.RequestBodyLimitMiddleware",
+    # Public HTML compressed (never a private page: newsportal/compression.py).
+    "newsportal.compression.PublicGZipMiddleware",
     # Static files are answered here, before anything that reads cookies or the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so cached pages get 304s too.

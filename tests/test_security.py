@@ -194,3 +194,20 @@ def test_cached_pages_are_served_while_the_database_is_down(client):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assertContains(response, "Still readable")
+
+
+@pytest.mark.django_db
+def test_public_html_is_compressed_and_private_pages_never(staff_client):
+    """Issue 32.7: pages travel compressed; an editor's page, with its CSRF token, does not
+    (BREACH)."""
+    client = Client()
+    page = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    assert page["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in page["Vary"]
+    plain = client.get("/")
+    assert not plain.has_header("Content-Encoding")
+    admin = staff_client.get("/admin/", HTTP_ACCEPT_ENCODING="gzip")
+    assert admin.status_code == 200 and not admin.has_header("Content-Encoding")
+    sign_in = Client().get("/admin/login/", HTTP_ACCEPT_ENCODING="gzip")
+    assert "csrfmiddlewaretoken" in sign_in.content.decode()
+    assert not sign_in.has_header("Content-Encoding")
