@@ -96,8 +96,8 @@ def test_every_page_links_to_the_cookie_page_in_the_footer(client, article):
 def test_accept_records_the_decision_and_returns_to_the_page(client, article):
     response = decide(client, "accept", next_url=article.get_absolute_url())
     assert response.status_code == 303
-    # Back to the page, at the footer's line that says what was chosen (issue 15.7, no script).
-    assert response["Location"] == article.get_absolute_url() + "#consent-choice"
+    # Back to the page as the reader had it (issue 32.5; no script).
+    assert response["Location"] == article.get_absolute_url()
     record = ConsentRecord.objects.get()
     assert record.choices == {"analytics": True, "marketing": True, "media": True}
     assert record.policy_version == CookiePolicy.objects.get().version
@@ -386,7 +386,7 @@ def test_origin_header_of_this_site_is_accepted_without_fetch_metadata(client):
 def test_next_never_redirects_off_site(client, next_url):
     response = decide(client, "accept", next_url=next_url)
     assert response.status_code == 303
-    assert response["Location"] == "/#consent-choice"
+    assert response["Location"] == "/"
 
 
 @pytest.mark.parametrize(

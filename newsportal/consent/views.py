@@ -29,7 +29,6 @@ from newsportal.consent.state import (
 from newsportal.ratelimit import rate_limited
 
 logger = logging.getLogger(__name__)
-CHOICE = "consent-choice"  # the footer's line that says what the visitor chose (base.html)
 
 
 def wants_json(request) -> bool:
@@ -84,10 +83,10 @@ def decide(request):
         )
     else:
         # 303 See Other: the browser follows with a GET, so a reload never posts twice. Without
-        # JavaScript, the page opens at the footer's line saying what was chosen (#consent-choice),
-        # not at its top: the reader was at the banner, at the end of the page.
-        back = safe_next(request, form.cleaned_data["next"])
-        response = HttpResponseRedirect(back if "#" in back else f"{back}#{CHOICE}", status=303)
+        # JavaScript, back to the page as the reader had it: the banner shows when a page opens,
+        # so that is where they decided (landing at the footer's line took them to the end of a
+        # story they had not read; the line still says what was chosen).
+        response = HttpResponseRedirect(safe_next(request, form.cleaned_data["next"]), status=303)
     if changed:
         set_consent_cookie(response, consent)
     expire_declined_cookies(request, response, consent)

@@ -1,0 +1,36 @@
+"""Issue 32 in Chromium: what a reader trips on, measured (the banner in every language)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.browser.helpers import layout_shift
+from tests.factories import make_article
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def screenshot(page, name):
+    folder = os.environ.get("SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{folder}/{name}.png")
+
+
+@pytest.mark.parametrize("prefix", ["", "/ru", "/kk", "/uz"])
+def test_the_banner_takes_under_a_quarter_of_a_phone_with_equal_buttons(browser, site, prefix):
+    make_article("Herders return", language=prefix.strip("/") or "en", body="<p>Words.</p>" * 30)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(site.url + prefix + "/")
+    banner = page.locator("#consent-banner").bounding_box()
+    assert banner["height"] < 844 / 4, (prefix, banner["height"])
+    buttons = page.locator("#consent-banner .consent-actions > .btn, #consent-banner summary.btn")
+    boxes = [box for box in (b.bounding_box() for b in buttons.all())]
+    assert len(boxes) == 3
+    assert len({round(box["height"]) for box in boxes}) == 1, boxes  # equal buttons
+    assert len({round(box["y"]) for box in boxes}) == 1  # one row
+    assert layout_shift(page) == 0
+    screenshot(page, f"banner-390{prefix.replace('/', '-') or '-en'}")
+    context.close()
