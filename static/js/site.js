@@ -43,6 +43,9 @@
     frame.allowFullscreen = true;
     frame.referrerPolicy = "strict-origin-when-cross-origin";
     const box = figure.querySelector(".embed-placeholder");
+    // The frame takes the placeholder's place at the placeholder's size: nothing below moves
+    // (CSS keeps the two alike; a long translation can make the placeholder the taller).
+    box.style.minHeight = `${box.getBoundingClientRect().height}px`;
     box.replaceChildren(frame);
     box.classList.remove("embed-placeholder");
     delete figure.dataset.embedFrame;

@@ -103,3 +103,36 @@ def test_without_javascript_the_link_and_always_allow_work(browser, site, story)
     assert page.url.endswith(story.get_absolute_url() + "#embed-1")
     expect(page.locator("#embed-1 iframe")).to_have_count(1)
     context.close()
+
+
+# Issue 32.6: the frame takes the placeholder's place without moving the text; paper shows links
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_loading_an_embed_moves_nothing_below_it(browser, site, story, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(site.url)
+               else r.fulfill(status=204, body=""))  # fmt: skip
+    page.goto(site.url + story.get_absolute_url())
+    box = page.locator("#embed-1 .embed-box")
+    before = box.bounding_box()
+    below = page.locator("#embed-2").bounding_box()["y"]
+    page.locator("#embed-1").get_by_role("button", name="Load this once").click()
+    expect(page.locator("#embed-1 iframe")).to_have_count(1)
+    after = box.bounding_box()
+    assert round(after["height"]) == round(before["height"])  # same size
+    assert page.locator("#embed-2").bounding_box()["y"] == below  # nothing moved
+    context.close()
+
+
+def test_on_paper_an_embed_is_its_link_not_buttons(page, site, story):
+    page.goto(site.url + story.get_absolute_url())
+    page.emulate_media(media="print")
+    first = page.locator("#embed-1")
+    expect(first.get_by_role("button", name="Load this once")).to_be_hidden()
+    expect(first.get_by_role("link", name="Open it on YouTube")).to_be_visible()
+    after = first.get_by_role("link", name="Open it on YouTube").evaluate(
+        "a => getComputedStyle(a, '::after').content"
+    )
+    assert YOUTUBE in after
