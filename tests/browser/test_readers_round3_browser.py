@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import layout_shift
 from tests.factories import make_article
@@ -33,4 +34,22 @@ def test_the_banner_takes_under_a_quarter_of_a_phone_with_equal_buttons(browser,
     assert len({round(box["y"]) for box in boxes}) == 1  # one row
     assert layout_shift(page) == 0
     screenshot(page, f"banner-390{prefix.replace('/', '-') or '-en'}")
+    context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (640, 400)])
+def test_the_header_is_compact_on_a_phone_and_at_double_zoom(browser, site, width, height):
+    """32.4: about a tenth of a phone; at 200 % zoom (1280x800 seen as 640x400) the header
+    leaves most of the first screen to the page; language choice and search are still there."""
+    make_article("Herders return", body="<p>Words.</p>" * 30)
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(site.url + "/")
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] <= max(height * 0.125, 100), header
+    languages = page.get_by_role("navigation", name="Language")
+    expect(languages.get_by_role("link", name="Русский")).to_be_visible()
+    expect(page.get_by_role("link", name="Search", exact=True)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"header-{width}x{height}")
     context.close()
