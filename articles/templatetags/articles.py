@@ -89,10 +89,17 @@ def day(value):
 def when(value, fmt=None, ago=False):
     """A time as readers read it: in the newsroom's time zone, with its name, in a <time> that
     keeps the exact value, written as the page's language writes it (`fmt="short"`: without
-    the year). `ago`: lists say "2 h ago" within the last day (static/js/site.js writes it at
-    reading time: cached cards would make a server-written one wrong)."""
+    the year). `ago`, in lists: the day alone ("27 Nov 2026", short enough for a phone), the
+    exact time as its title; static/js/site.js says "2 h ago" instead where every time of the
+    list is within the last day (one format per list; written at reading time: cached cards
+    would make a server-written one wrong)."""
     if not value:
         return ""
+    exact = f"{local_date(value, DATE_TIME_FORMATS)} {gettext(settings.TIME_LABEL)}"
+    if ago:
+        return format_html(
+            '<time datetime="{}" data-ago title="{}">{}</time>', iso(value), exact, day(value)
+        )
     return format_html(
         '<time datetime="{}"{}>{} {}</time>',
         iso(value),

@@ -1,9 +1,10 @@
 // Small enhancements of the reader's pages; every page works without them.
 (() => {
   "use strict";
-  // Lists say how long ago an article appeared, within the last day ("2 h ago"); the <time>
-  // keeps the exact time, which stays visible as its title. Written here, at reading time,
-  // because the server's pages and cards are cached.
+  // Lists say how long ago their articles appeared ("2 h ago") when every one of them appeared
+  // within the last day; otherwise every one keeps the day the server wrote ("27 Nov 2026"):
+  // one format per list. The <time> keeps the exact time as its title. Written here, at reading
+  // time, because the server's pages and cards are cached.
   const DAY = 24 * 3600 * 1000;
   // In the page's language: the page carries its own words for it (templates/base.html).
   const words = document.body.dataset;
@@ -13,24 +14,21 @@
     if (minutes < 60) return (words.minutesAgo || "{n} min ago").replace("{n}", minutes);
     return (words.hoursAgo || "{n} h ago").replace("{n}", Math.floor(minutes / 60));
   };
-  // Never at the cost of moving the page: where the shorter text would change the height of
-  // its line (a wrapped byline on a narrow phone), the exact time stays. Read every line, then
-  // write every text, then read again: two layouts for the whole page, not two per time.
-  const recent = [...document.querySelectorAll("time[data-ago]")].filter((time) => {
-    const age = Date.now() - Date.parse(time.getAttribute("datetime"));
-    return age >= 0 && age < DAY;
-  });
-  const heights = recent.map((time) => time.parentElement.getBoundingClientRect().height);
-  const exact = recent.map((time) => time.textContent);
-  recent.forEach((time) => {
-    time.textContent = ago(Date.now() - Date.parse(time.getAttribute("datetime")));
-  });
-  const moved = recent.map(
-    (time, i) => time.parentElement.getBoundingClientRect().height !== heights[i],
-  );
-  recent.forEach((time, i) => {
-    if (moved[i]) time.textContent = exact[i];
-    else time.title = exact[i];
+  const age = (time) => Date.now() - Date.parse(time.getAttribute("datetime"));
+  const lists = new Map();
+  for (const time of document.querySelectorAll("time[data-ago]")) {
+    const list = time.closest("section, ol, ul, main") || document.body;
+    lists.set(list, [...(lists.get(list) || []), time]);
+  }
+  // Never at the cost of moving the page: where a shorter text would change the height of its
+  // line, the whole list keeps its days. Read every line, then write, then read again.
+  const recent = [...lists.values()].filter((times) => times.every((t) => age(t) >= 0 && age(t) < DAY));
+  const heights = recent.map((times) => times.map((t) => t.parentElement.getBoundingClientRect().height));
+  const days = recent.map((times) => times.map((t) => t.textContent));
+  recent.forEach((times) => times.forEach((t) => { t.textContent = ago(age(t)); }));
+  recent.forEach((times, i) => {
+    const moved = times.some((t, j) => t.parentElement.getBoundingClientRect().height !== heights[i][j]);
+    if (moved) times.forEach((t, j) => { t.textContent = days[i][j]; });
   });
 
   // Embeds wait for consent (articles/embeds.py): "Load this once" loads one here, on this

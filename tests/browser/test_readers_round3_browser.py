@@ -53,3 +53,32 @@ def test_the_header_is_compact_on_a_phone_and_at_double_zoom(browser, site, widt
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(page, f"header-{width}x{height}")
     context.close()
+
+
+def test_one_time_format_per_list(browser, site):
+    """32.4: a list says "min ago" for all its articles or none, never one of each."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import make_tag
+
+    now = timezone.now()
+    fresh, old = make_tag("Fresh", slug="fresh"), make_tag("Old", slug="old")
+    for minutes in (3, 30, 90):
+        make_article(
+            f"Fresh {minutes}", tags=[fresh], published_at=now - timedelta(minutes=minutes)
+        )
+    make_article("Fresh too", tags=[old], published_at=now - timedelta(minutes=5))
+    make_article("Days old", tags=[old], published_at=now - timedelta(days=3))
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(site.url + "/tags/fresh/")
+    texts = page.locator("main time").all_text_contents()
+    assert texts and all("ago" in text for text in texts), texts
+    page.goto(site.url + "/tags/old/")
+    texts = page.locator("main time").all_text_contents()
+    assert len(texts) == 2 and not any("ago" in text for text in texts), texts
+    for time in page.locator("main time").all():
+        assert time.evaluate("t => t.getClientRects().length") == 1  # never wraps alone
+    context.close()
