@@ -1,8 +1,10 @@
 """PostgreSQL full-text search over published articles."""
 
+import difflib
 import re
 
 import nh3
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -10,7 +12,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
     TrigramWordSimilarity,
 )
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Left
 from django.utils.translation import get_language
 
@@ -22,6 +24,7 @@ SUGGESTIONS = 3
 TAG_SIMILARITY = 0.3
 SNIPPET_SOURCE_CHARS = 3000
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+WORD = re.compile(r"\w+")
 
 
 def clean_query(raw: str) -> str:
@@ -29,9 +32,10 @@ def clean_query(raw: str) -> str:
     return " ".join(CONTROL_CHARACTERS.sub(" ", raw).split())[:MAX_QUERY_CHARS]
 
 
-def websearch(text: str) -> SearchQuery:
-    """The reader's words, in the page's language's configuration (articles/languages.py)."""
-    language = get_language()
+def websearch(text: str, language: str | None = None) -> SearchQuery:
+    """The reader's words, in the configuration of `language` (the page's by default;
+    articles/languages.py)."""
+    language = language or get_language()
     return SearchQuery(
         normalise(text, language), search_type="websearch", config=search_config(language)
     )
@@ -105,3 +109,35 @@ def suggestions(text: str) -> list:
         .order_by("-similarity")
         .only("title", "slug", "language")[:SUGGESTIONS]
     )
+
+
+def in_other_languages(text: str) -> dict[str, int]:
+    """{language: how many of its articles match}, for the languages other than the page's,
+    each searched as its own articles are indexed (one query): "экономика" typed on the English
+    site finds the Russian articles."""
+    current = get_language()
+    others = [code for code, _ in settings.LANGUAGES if code != current]
+    matches = Q()
+    for code in others:
+        matches |= Q(language=code, search_vector=websearch(text, code))
+    found = (
+        Article.objects.published()
+        .filter(matches)
+        .values("language")
+        .annotate(count=Count("pk"))
+        .order_by("language")
+    )
+    return {row["language"]: row["count"] for row in found}
+
+
+def corrected(text: str, titles: list[str]) -> str | None:
+    """The query with each mistyped word replaced by the closest word of the headlines that look
+    like it ("railwy" -> "railway"); None when no word changes."""
+    vocabulary = {word.lower() for title in titles for word in WORD.findall(title)}
+    words = WORD.findall(text)
+    fixed = [
+        word if word.lower() in vocabulary
+        else next(iter(difflib.get_close_matches(word.lower(), vocabulary, 1, 0.75)), word)
+        for word in words
+    ]  # fmt: skip
+    return " ".join(fixed) if [w.lower() for w in fixed] != [w.lower() for w in words] else None

@@ -1,5 +1,6 @@
 import secrets
 from functools import partial
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -8,6 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
@@ -32,6 +34,7 @@ from articles.caching import (
 from articles.cards import CARD, LEAD, SECONDARY, card_rows, render_cards, render_many
 from articles.embeds import variant
 from articles.models import (
+    LANGUAGE_NAMES,
     Article,
     ArticleAddress,
     Author,
@@ -41,7 +44,15 @@ from articles.models import (
     languages_with_articles,
 )
 from articles.paging import CardListPaginator, ListPaginator
-from articles.search import add_snippets, clean_query, search, suggestions, topics
+from articles.search import (
+    add_snippets,
+    clean_query,
+    corrected,
+    in_other_languages,
+    search,
+    suggestions,
+    topics,
+)
 from articles.share import read_token
 from newsportal.fragments import cached, valid
 from newsportal.pagecache import add_keys
@@ -391,10 +402,29 @@ class SearchView(CacheKeysMixin, LastPageMixin, ListView):
             add_snippets(context["articles"], self.query)
         elif self.query:
             context["suggestions"] = suggestions(self.query)
+            better = corrected(self.query, [a.title for a in context["suggestions"]])
+            # Offered only where it finds something: never a search that finds nothing.
+            context["corrected"] = better if better and search(better).exists() else None
+        if self.query:
+            context["elsewhere"] = [
+                {"name": LANGUAGE_NAMES[code], "count": count, "code": code,
+                 "url": searched_in(code, self.query)}
+                for code, count in in_other_languages(self.query).items()
+            ]  # fmt: skip
+            # The language switcher keeps the query.
+            context["translations"] = {
+                code: searched_in(code, self.query) for code, _ in settings.LANGUAGES
+            }
         return context
 
     def cache_keys(self, context):
         return [LISTS, CARDS]
+
+
+def searched_in(language: str, query: str) -> str:
+    """The search page of `language` asked for `query`."""
+    with translation.override(language):
+        return f"{reverse('articles:search')}?{urlencode({'q': query})}"
 
 
 def render_preview(request, article):

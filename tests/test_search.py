@@ -1,5 +1,7 @@
 """Full-text search: ranked, highlighted, current after every save, and unbreakable by input."""
 
+import re
+
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -118,7 +120,9 @@ def test_a_misspelt_query_gets_did_you_mean_suggestions(client):
     assertContains(response, "Did you mean:")
     # The topic leads to its page (which has articles), never to a search that may find none.
     assertContains(response, f'href="{tag.get_absolute_url()}">the topic Uzbekistan</a>')
-    assertNotContains(response, 'href="?q=')
+    # The word, corrected from the headlines, leads to a search that finds them (issue 32.3).
+    assertContains(response, '<a href="?q=uzbekistan">uzbekistan</a>')
+    assert client.get("/search/", {"q": "uzbekistan"}).context["articles"]
 
 
 def test_a_misspelt_topic_never_suggests_a_search_that_finds_nothing(client):
@@ -150,3 +154,26 @@ def test_no_suggestions_for_queries_with_results_or_nothing_alike(client):
     assert nothing.context["suggestions"] == []
     assert nothing.context["topics"] == []
     assertNotContains(nothing, "Did you mean")
+
+
+# Issue 32.3: search finds the story in any language
+
+
+def test_words_of_another_language_lead_to_its_results_and_the_switcher_keeps_the_query(client):
+    make_article("Экономика растёт", language="ru", body="<p>Экономика страны растёт.</p>")
+    make_article("Экономика и торговля", language="ru")
+    make_article("Trade grows", body="<p>Trade.</p>")
+    page = client.get("/search/", {"q": "экономика"})
+    html = page.content.decode()
+    assert 'href="/ru/search/?q=%D1%8D%D0%BA%D0%BE%D0%BD%D0%BE%D0%BC%D0%B8%D0%BA%D0%B0"' in html
+    assert "2 results in Русский" in html
+    switcher = re.search(r'<nav class="languages".*?</nav>', html, re.S).group(0)
+    assert "/ru/search/?q=" in switcher and "/kk/search/?q=" in switcher
+
+
+def test_a_typo_suggests_the_word_not_headlines(client):
+    make_article("Railway to the sea opens")
+    make_article("Railway bridge repaired")
+    html = client.get("/search/", {"q": "railwy"}).content.decode()
+    assert '<a href="?q=railway">railway</a>' in html
+    assert "Railway to the sea opens</a>" not in html  # the word, not three headlines
