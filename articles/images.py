@@ -151,10 +151,15 @@ def stored_name(slug: str, extension: str) -> str:
     return f"{slug[:80]}-{secrets.token_urlsafe(9)}.{extension}"
 
 
+SHARE = "share"  # the renditions' key of the JPEG link previews get (og:image)
+SHARE_WIDTH = 1200  # what Facebook, Telegram and X ask for
+
+
 def make_renditions(image: Image.Image, name: str) -> dict[str, str]:
-    """WebP copies of `image`, stored as `name`, at each width up to its own: {width: name}."""
+    """WebP copies of `image`, stored as `name`, at each width up to its own: {width: name};
+    and under SHARE a JPEG for link previews (some still read no WebP)."""
     stem = PurePosixPath(name)
-    renditions = {}
+    renditions = {SHARE: share_copy(image, stem)}
     for width in RENDITION_WIDTHS:
         if width > image.width:
             break
@@ -166,6 +171,16 @@ def make_renditions(image: Image.Image, name: str) -> dict[str, str]:
         path = f"renditions/{stem.parent}/{stem.stem}-{width}.webp"
         renditions[str(width)] = default_storage.save(path, ContentFile(out.getvalue()))
     return renditions
+
+
+def share_copy(image: Image.Image, stem: PurePosixPath) -> str:
+    width = min(SHARE_WIDTH, image.width)
+    height = max(1, round(image.height * width / image.width))
+    out = BytesIO()
+    resized = image.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
+    resized.save(out, "JPEG", quality=82, optimize=True, icc_profile=image.info.get("icc_profile"))
+    path = f"renditions/{stem.parent}/{stem.stem}-share.jpg"
+    return default_storage.save(path, ContentFile(out.getvalue()))
 
 
 def delete_files(name: str, renditions: dict) -> None:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from articles import embeds, library
 from articles.html import sanitize
 from articles.images import (
+    SHARE,
     clean_copy,
     delete_files,
     delete_files_on_commit,
@@ -383,14 +384,29 @@ class Image(models.Model):
     @property
     def srcset(self) -> str:
         return ", ".join(
-            f"{default_storage.url(name)} {width}w" for width, name in self.renditions.items()
+            f"{default_storage.url(name)} {width}w" for width, name in self.widths.items()
         )
+
+    @property
+    def widths(self) -> dict[str, str]:
+        """The WebP renditions by width (not the link preview's JPEG)."""
+        return {width: name for width, name in self.renditions.items() if width.isdigit()}
 
     def _rendition_url(self, pick) -> str:
         """The rendition whose width `pick` (min or max) chooses, else the file itself."""
-        if self.renditions:
-            return default_storage.url(self.renditions[pick(self.renditions, key=int)])
+        if widths := self.widths:
+            return default_storage.url(widths[pick(widths, key=int)])
         return self.url
+
+    @property
+    def share_url(self) -> str:
+        """A JPEG for link previews (og:image): the one made for them, else the file itself
+        where it is a JPEG or PNG (pictures added before), else the largest rendition."""
+        if name := self.renditions.get(SHARE):
+            return default_storage.url(name)
+        if self.file and self.file.name.lower().endswith((".jpg", ".jpeg", ".png")):
+            return self.url
+        return self.largest_url
 
     @property
     def thumbnail_url(self) -> str:
@@ -694,8 +710,13 @@ class Article(models.Model):
 
     @property
     def cover_url(self) -> str:
-        """The largest rendition, for link previews and feeds."""
+        """The largest rendition, for feeds."""
         return self.cover.largest_url if self.cover else ""
+
+    @property
+    def share_image_url(self) -> str:
+        """A JPEG of the cover, for link previews (og:image)."""
+        return self.cover.share_url if self.cover else ""
 
     @property
     def thumbnail_url(self) -> str:

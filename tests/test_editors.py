@@ -49,7 +49,7 @@ def test_an_uploaded_image_is_cleaned_and_cut_into_renditions(staff_client):
         assert image.size == (600, 1000)  # turned upright
         assert not image.getexif()  # no GPS, no camera data
     assert (article.cover.width, article.cover.height) == (600, 1000)
-    assert set(article.cover.renditions) == {"480"}  # never wider than the original
+    assert set(article.cover.widths) == {"480"}  # never wider than the original
     assert default_storage.exists(article.cover.renditions["480"])
     page = Client().get(article.get_absolute_url())
     assertContains(page, 'width="600" height="1000" alt="The signing"')

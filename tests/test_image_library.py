@@ -32,7 +32,8 @@ def test_the_library_keeps_pictures_cleaned_with_renditions_and_lists_them(admin
     assert image.file.name.startswith("library/")
     assert "herders" not in image.file.name  # a draft's picture description is news
     assert (image.width, image.height) == (1000, 1600)  # turned upright
-    assert sorted(image.renditions, key=int) == ["480", "800"]
+    assert sorted(image.widths, key=int) == ["480", "800"]
+    assert image.renditions["share"].endswith("-share.jpg")  # for link previews
     with default_storage.open(image.file.name) as stored:
         assert b"GPS" not in stored.read()
     listing = admin_client.get(reverse("admin:articles_image_changelist"), {"q": "pasture"})

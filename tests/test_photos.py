@@ -1,6 +1,7 @@
 """Issue 11.4: photos as cameras and phones make them are accepted, keep their colours, lose
 their location, and serve Google Discover."""
 
+import re
 from io import BytesIO
 
 import pytest
@@ -70,7 +71,13 @@ def test_article_pages_allow_large_image_previews(staff_client, client):
     article = Article.objects.get()
     page = client.get(article.get_absolute_url())
     assertContains(page, '<meta name="robots" content="max-image-preview:large">')
-    assertContains(page, '-1600.webp"')  # og:image: the largest rendition, 1600 px wide
+    assertContains(page, '-1600.webp"')  # the largest rendition, 1600 px wide, in the page
+    # Link previews get a JPEG (issue 32.7: some still read no WebP), 1200 px wide.
+    og = re.search(r'<meta property="og:image" content="([^"]+)"', page.content.decode())[1]
+    assert og.endswith("-share.jpg")
+    name = og.split("/media/", 1)[1]
+    with default_storage.open(name) as stored, Image.open(stored) as shared:
+        assert (shared.format, shared.width) == ("JPEG", 1200)
 
 
 @pytest.mark.parametrize("kind", ["GIF", "BMP", "TIFF"])
