@@ -82,3 +82,15 @@ def test_one_time_format_per_list(browser, site):
     for time in page.locator("main time").all():
         assert time.evaluate("t => t.getClientRects().length") == 1  # never wraps alone
     context.close()
+
+
+def test_switching_to_a_language_without_a_translation_says_so(page, site):
+    """32.7: the reader lands on that language's front page and is told why."""
+    article = make_article("Only in English", body="<p>Words.</p>")
+    page.goto(site.url + article.get_absolute_url())
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="Русский").click()
+    expect(page).to_have_url(f"{site.url}/ru/#no-translation")
+    expect(page.locator("#no-translation")).to_be_visible()
+    expect(page.locator("#no-translation")).to_contain_text("нет перевода")
+    page.goto(site.url + "/ru/")
+    expect(page.locator("#no-translation")).to_be_hidden()  # an ordinary visit: nothing said
