@@ -112,7 +112,7 @@ def test_an_article_and_its_translation_offer_each_other(client):
     # The switcher: Russian leads to the translation, Kazakh (none) to its front page.
     page = client.get(original.get_absolute_url())
     assertContains(page, '<a href="/ru/articles/soyuzniki/" lang="ru" hreflang="ru">')
-    assertContains(page, '<a href="/kk/" lang="kk" hreflang="kk" rel="nofollow">')
+    assertContains(page, '<a href="/kk/#no-translation" lang="kk" hreflang="kk" rel="nofollow">')
 
 
 def test_an_unpublished_translation_is_never_offered(client):
