@@ -55,6 +55,7 @@ def slug_url(name: str, slug: str, language: str | None = None) -> str:
 
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
+DEFAULT_SECTIONS = 5  # the most used topics stand in for sections until editors choose
 TRANSLATED_LANGUAGES = [
     (code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
 ]
@@ -168,9 +169,22 @@ class Tag(models.Model):
     @classmethod
     def sections(cls) -> list[tuple[str, str]]:
         """(name, address) of the header's sections in the page's language, in order."""
-        found = cls.objects.localized().filter(section_position__isnull=False)
-        found = found.order_by("section_position").only("name", "slug")
-        return [(tag.label, tag.get_absolute_url()) for tag in found]
+        return [(tag.label, tag.get_absolute_url()) for tag in cls.section_tags()]
+
+    @classmethod
+    def section_tags(cls) -> list["Tag"]:
+        """The sections editors chose, in order; until they choose, the most used topics of the
+        page's language (a new newsroom has a header and a front page with sections at once)."""
+        localized = cls.objects.localized().only("name", "slug")
+        chosen = list(localized.filter(section_position__isnull=False).order_by("section_position"))
+        if chosen:
+            return chosen
+        shown = Article.objects.published().in_language()
+        return list(
+            localized.annotate(used=models.Count("articles", filter=Q(articles__in=shown)))
+            .filter(used__gt=0)
+            .order_by("-used", "name")[:DEFAULT_SECTIONS]
+        )
 
 
 class TagName(models.Model):

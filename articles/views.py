@@ -5,8 +5,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.functions import Lower, RowNumber
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,6 +32,7 @@ from articles.caching import (
     tag_name_key,
 )
 from articles.cards import CARD, LEAD, SECONDARY, card_rows, render_cards, render_many
+from articles.context_processors import current_section_tags
 from articles.embeds import variant
 from articles.models import (
     LANGUAGE_NAMES,
@@ -42,6 +43,7 @@ from articles.models import (
     ReadCount,
     Tag,
     languages_with_articles,
+    slug_url,
 )
 from articles.paging import CardListPaginator, ListPaginator
 from articles.search import (
@@ -128,6 +130,36 @@ def most_read(language: str) -> list:
     return found
 
 
+FRONT_SECTIONS = 4
+SECTION_STORIES = 4
+
+
+def section_stories(tags) -> tuple[list[dict], list[str]]:
+    """The newest SECTION_STORIES published stories of each of `tags` in the page's language, in
+    one query (a window over the topics); and the purge keys they go with."""
+    newest = Window(
+        RowNumber(), partition_by=F("tags"), order_by=(F("published_at").desc(), F("id").desc())
+    )
+    rows = (
+        Article.objects.published()
+        .in_language()
+        .filter(tags__in=[tag.pk for tag in tags])
+        .annotate(section=F("tags"), number=newest)
+        .filter(number__lte=SECTION_STORIES)
+        .order_by("section", "number")
+        .values_list("section", "title", "slug")
+    )
+    stories = {}
+    for section, title, slug in rows:
+        stories.setdefault(section, []).append((title, slug_url("articles:article", slug)))
+    blocks = [
+        {"name": tag.label, "url": tag.get_absolute_url(), "stories": stories[tag.pk]}
+        for tag in tags
+        if tag.pk in stories
+    ]
+    return blocks, [LISTS, CARDS]
+
+
 class FrontPageView(CacheKeysMixin, CountOnceMixin, ListView):
     """The top stories (featured first, then the newest): a lead and three beside it; then the
     latest articles, and the most read."""
@@ -164,7 +196,14 @@ class FrontPageView(CacheKeysMixin, CountOnceMixin, ListView):
             **context, "top": top, "lead": lead, "secondary": secondary,
             "cards": [card for card in shown[len(top) :] if card],
             "most_read": most_read(get_language()) if first else [],
+            "front_sections": self.front_sections() if first else [],
         }  # fmt: skip
+
+    def front_sections(self) -> list[dict]:
+        """Each section's newest stories under its name, below the latest: kept as a part."""
+        tags = current_section_tags(self.request)[:FRONT_SECTIONS]
+        key = f"front-sections:{get_language()}:{','.join(str(tag.pk) for tag in tags)}"
+        return cached(key, partial(section_stories, tags), self.request)
 
     def cache_keys(self, context):
         return [LISTS, CARDS]

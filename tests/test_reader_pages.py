@@ -82,8 +82,9 @@ def test_cards_show_a_16_to_9_crop_whatever_the_pictures_shape(admin_client, cli
             admin_client, article, cover_image=upload(image_bytes(size=size)), cover_alt="x"
         )
     html = client.get("/").content.decode()
-    thumbs = re.findall(r'<img class="thumb crop [^"]+"[^>]*>', html)
-    assert len(thumbs) == 2
+    linked = r'<a class="thumb" href="[^"]+" tabindex="-1" aria-hidden="true">'
+    thumbs = re.findall(linked + r'<img class="crop [^"]+"[^>]*>', html)
+    assert len(thumbs) == 2  # each picture links to its story (issue 32.2)
     assert all('width="160" height="90"' in thumb for thumb in thumbs)
 
 

@@ -94,3 +94,65 @@ def test_switching_to_a_language_without_a_translation_says_so(page, site):
     expect(page.locator("#no-translation")).to_contain_text("нет перевода")
     page.goto(site.url + "/ru/")
     expect(page.locator("#no-translation")).to_be_hidden()  # an ordinary visit: nothing said
+
+
+@pytest.fixture
+def newsroom(site, media_root, settings):
+    """A working front page: 40 stories over five topics, some with pictures, some read."""
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from articles.models import Image, ReadCount
+    from tests.factories import make_tag
+    from tests.images import image_bytes
+
+    settings.SERVE_MEDIA = True
+    topics = [make_tag(name) for name in ("Politics", "Economy", "Water", "Energy", "Sport")]
+    now = timezone.now()
+    picture = Image.objects.create(
+        file=SimpleUploadedFile("c.jpg", image_bytes(size=(1600, 900)), "image/jpeg"), alt="Steppe"
+    )
+    stories = []
+    for n in range(40):
+        story = make_article(
+            f"Headline number {n} about the region and its neighbours",
+            tags=[topics[n % 5]], published_at=now - timedelta(hours=3 + n),
+            cover=picture if n % 3 == 0 else None,
+        )  # fmt: skip
+        stories.append(story)
+    for story in stories[5:10]:
+        ReadCount.add_one(story.pk)
+    return stories
+
+
+@pytest.mark.parametrize("prefix", ["", "/ru"])
+def test_the_front_page_is_as_dense_as_a_newspapers(browser, site, newsroom, prefix):
+    """32.2: 15 or more headlines on the first 1280x800 screen, most read beside the latest,
+    sections with their own stories, every picture a link; one calm column on a phone."""
+    from articles.models import Article
+
+    if prefix:
+        Article.objects.update(language="ru")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(site.url + prefix + "/")
+    page.evaluate("document.querySelector('#consent-banner')?.remove()")  # counted as decided
+    screenshot(page, f"front-1280{prefix.replace('/', '-') or '-en'}")
+    headlines = page.locator("main a[href*='/articles/']:not([aria-hidden])")
+    above = [box for box in (a.bounding_box() for a in headlines.all()) if box and box["y"] < 800]
+    assert len(above) >= 15, len(above)
+    assert page.locator(".most-read").bounding_box()["y"] < 800  # most read is on screen
+    expect(page.locator(".front-section")).to_have_count(4)
+    for picture in page.locator("main img").all():
+        assert picture.evaluate("i => !!i.closest('a[href]')")  # each picture leads to its story
+    assert layout_shift(page) == 0
+    phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    phone.goto(site.url + prefix + "/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    boxes = [phone.locator(s).bounding_box() for s in (".top-stories", ".latest", ".most-read")]
+    assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]  # one column
+    screenshot(phone, f"front-390{prefix.replace('/', '-') or '-en'}")
+    phone.context.close()
+    context.close()
