@@ -133,7 +133,7 @@ def test_an_article_imported_beside_the_running_site_is_on_its_pages_at_once(
     import os
     import subprocess
     import sys
-    from urllib.parse import quote
+    from urllib.parse import urlsplit, urlunsplit
 
     from django.db import connection
 
@@ -149,18 +149,22 @@ def test_an_article_imported_beside_the_running_site_is_on_its_pages_at_once(
         assert client.get(page)["X-Cache"] == "hit"
     site_env = tmp_path / "site.env"
     write_site_env(site_env, {"CACHE_URL": cache_url, "SITE_URL": "http://127.0.0.1:8123"})
-    db = connection.settings_dict
-    database_url = (
-        f"postgresql://{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}@/{db['NAME']}"
-        f"?host={quote(db['HOST'] or 'localhost', safe='')}&port={db['PORT'] or 5432}"
-    )
+    test_database = connection.settings_dict["NAME"]
+    if os.environ.get("DATABASE_URL"):
+        given = urlsplit(os.environ["DATABASE_URL"])
+        database_url = urlunsplit(given._replace(path=f"/{test_database}"))
+    else:  # the private server, on its socket
+        from newsportal import localdb
+
+        database_url = localdb.database_url(test_database)
     story = tmp_path / "water-deal-signed.txt"
     story.write_text("Water deal signed beside the running site\n\nText of the story.\n")
     environment = {k: v for k, v in os.environ.items() if k != "CACHE_URL"}
-    subprocess.run(
+    done = subprocess.run(
         [sys.executable, "manage.py", "import_article", str(story), "--tag", "Water"],
-        cwd=root, check=True, capture_output=True, timeout=120,
+        cwd=root, capture_output=True, text=True, timeout=120,
         env={**environment, "SITE_ENV_FILE": str(site_env), "DATABASE_URL": database_url},
     )  # fmt: skip
+    assert done.returncode == 0, done.stderr
     for page in ("/", "/tags/water/"):
         assert "Water deal signed beside the running site" in client.get(page).content.decode()

@@ -65,6 +65,8 @@ def test_the_front_page_reads_like_a_news_site(page, site, front, width):
     # Every crop is 16:9 whatever the picture's shape, centred where the editor said.
     for image in page.locator("img.crop").all():
         box = image.bounding_box()
+        if box is None:
+            continue  # not shown at this width (the latest column's thumbnails on a desktop)
         assert abs(box["width"] / box["height"] - 16 / 9) < 0.02
     lead_image = page.locator(".lead-image")
     assert lead_image.evaluate("i => getComputedStyle(i).objectPosition") == "70% 20%"
