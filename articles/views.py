@@ -134,9 +134,10 @@ FRONT_SECTIONS = 4
 SECTION_STORIES = 4
 
 
-def section_stories(tags) -> tuple[list[dict], list[str]]:
-    """The newest SECTION_STORIES published stories of each of `tags` in the page's language, in
-    one query (a window over the topics); and the purge keys they go with."""
+def section_stories(tags, shown: list[int]) -> tuple[list[dict], list[str]]:
+    """The newest SECTION_STORIES published stories of each of `tags` in the page's language
+    but those `shown` above them, in one query (a window over the topics); and the purge keys
+    they go with."""
     newest = Window(
         RowNumber(), partition_by=F("tags"), order_by=(F("published_at").desc(), F("id").desc())
     )
@@ -144,6 +145,7 @@ def section_stories(tags) -> tuple[list[dict], list[str]]:
         Article.objects.published()
         .in_language()
         .filter(tags__in=[tag.pk for tag in tags])
+        .exclude(pk__in=shown)
         .annotate(section=F("tags"), number=newest)
         .filter(number__lte=SECTION_STORIES)
         .order_by("section", "number")
@@ -196,14 +198,16 @@ class FrontPageView(CacheKeysMixin, CountOnceMixin, ListView):
             **context, "top": top, "lead": lead, "secondary": secondary,
             "cards": [card for card in shown[len(top) :] if card],
             "most_read": most_read(get_language()) if first else [],
-            "front_sections": self.front_sections() if first else [],
+            "front_sections": self.front_sections([row.pk for row in top]) if first else [],
         }  # fmt: skip
 
-    def front_sections(self) -> list[dict]:
-        """Each section's newest stories under its name, below the latest: kept as a part."""
+    def front_sections(self, top: list[int]) -> list[dict]:
+        """Each section's newest stories under its name, below the latest (not the top stories
+        again): kept as a part."""
         tags = current_section_tags(self.request)[:FRONT_SECTIONS]
-        key = f"front-sections:{get_language()}:{','.join(str(tag.pk) for tag in tags)}"
-        return cached(key, partial(section_stories, tags), self.request)
+        named = ",".join(str(tag.pk) for tag in tags)
+        key = f"front-sections:{get_language()}:{named}:{','.join(map(str, top))}"
+        return cached(key, partial(section_stories, tags, top), self.request)
 
     def cache_keys(self, context):
         return [LISTS, CARDS]
