@@ -2,6 +2,7 @@
 
 import difflib
 import re
+from html import escape, unescape
 
 import nh3
 from django.conf import settings
@@ -12,11 +13,12 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
     TrigramWordSimilarity,
 )
-from django.db.models import Count, F, Q
-from django.db.models.functions import Left
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Concat, Left
+from django.utils.html import strip_tags
 from django.utils.translation import get_language
 
-from articles.languages import normalise, search_config
+from articles.languages import APOSTROPHES, NORMALISED, normalise, search_config
 from articles.models import Article, Tag
 
 MAX_QUERY_CHARS = 200
@@ -58,13 +60,24 @@ def add_snippets(articles, text: str) -> None:
 
     Asked for in the ranking query, PostgreSQL would build a headline for every match before
     sorting; here it builds one for each article shown. ts_headline parses the whole text it is
-    given, so it is given the opening of each article, where news puts what matters.
+    given, so it is given the opening of each article, where news puts what matters. Kazakh and
+    Uzbek are matched without their apostrophes (articles/languages.py), which ts_headline
+    cannot do while showing the text as written: their snippets are marked here instead.
     """
+    if get_language() in NORMALISED:
+        openings = Article.objects.filter(pk__in=[a.pk for a in articles]).values_list(
+            "pk", "standfirst", Left("body", SNIPPET_SOURCE_CHARS)
+        )
+        found = {pk: marked(f"{lead} {strip_tags(body)}", text) for pk, lead, body in openings}
+        for article in articles:
+            article.snippet = found.get(article.pk, "")
+        return
     snippets = dict(
         Article.objects.filter(pk__in=[a.pk for a in articles])
         .annotate(
             snippet=SearchHeadline(
-                Left("body", SNIPPET_SOURCE_CHARS),
+                # The lead too: a name may be there and not in the text's opening.
+                Concat("standfirst", Value(" "), Left("body", SNIPPET_SOURCE_CHARS)),
                 websearch(text),
                 config=search_config(get_language()),
                 start_sel="<mark>",
@@ -141,3 +154,30 @@ def corrected(text: str, titles: list[str]) -> str | None:
         for word in words
     ]  # fmt: skip
     return " ".join(fixed) if [w.lower() for w in fixed] != [w.lower() for w in words] else None
+
+
+TOKEN = re.compile(r"[\w" + re.escape(APOSTROPHES) + r"]+")
+SNIPPET_WORDS = (12, 28)  # words before and after the first match
+
+
+def marked(plain: str, text: str) -> str:
+    """An excerpt of `plain` around the first of the query's words, each match in <mark>,
+    words compared as the search compares them in Kazakh and Uzbek (case and apostrophes
+    aside), the text shown as written."""
+    plain = unescape(plain)
+    wanted = {w.lower() for w in WORD.findall(normalise(text, "uz"))} - {"or"}
+    tokens = list(TOKEN.finditer(plain))
+    hits = [i for i, t in enumerate(tokens) if normalise(t.group(), "uz").lower() in wanted]
+    if not hits or not tokens:
+        return ""
+    first = max(0, hits[0] - SNIPPET_WORDS[0])
+    last = min(len(tokens) - 1, hits[0] + SNIPPET_WORDS[1])
+    parts, end = [], tokens[first].start()
+    for i in range(first, last + 1):
+        token = tokens[i]
+        parts.append(escape(plain[end : token.start()]))
+        word = escape(token.group())
+        parts.append(f"<mark>{word}</mark>" if i in hits else word)
+        end = token.end()
+    excerpt = "".join(parts)
+    return ("… " if first else "") + excerpt + (" …" if last < len(tokens) - 1 else "")

@@ -519,3 +519,22 @@ def test_each_languages_feed_has_its_own_title_and_every_item_a_description(clie
     described = {e.title: e.description for e in russian.entries}
     assert described["Без подводки"] == "Первый абзац текста."
     assert all(described.values())
+
+
+def test_uzbek_and_kazakh_results_are_highlighted_as_written(client):
+    """32.3: the search matches Uzbek words whatever apostrophe was typed; the snippet marks
+    them, the text shown as written."""
+    body = "<p>Bugun Oʻzbekiston va Qozogʻiston suv kelishuvini imzoladi.</p>"
+    make_article("Suv kelishuvi", language="uz", body=body)
+    html = client.get("/uz/search/", {"q": "O'zbekiston"}).content.decode()
+    assert "<mark>Oʻzbekiston</mark> va Qozogʻiston" in html
+    make_article("Сапар", language="kk", body="<p>Тоқаев Ташкентте болды.</p>")
+    html = client.get("/kk/search/", {"q": "тоқаев"}).content.decode()
+    assert "<mark>Тоқаев</mark> Ташкентте" in html
+
+
+def test_a_russian_name_in_the_lead_is_highlighted(client):
+    make_article("Визит в Ташкент", language="ru", standfirst="Мирзиёев встретил гостей.",
+                 body="<p>Переговоры прошли в столице.</p>")  # fmt: skip
+    html = client.get("/ru/search/", {"q": "Мирзиёев"}).content.decode()
+    assert "<mark>Мирзиёев</mark>" in html
