@@ -156,3 +156,13 @@ def test_the_front_page_is_as_dense_as_a_newspapers(browser, site, newsroom, pre
     screenshot(phone, f"front-390{prefix.replace('/', '-') or '-en'}")
     phone.context.close()
     context.close()
+
+
+def test_the_language_switcher_comes_first_in_tab_order_as_on_screen(page, site):
+    """32.7: after the skip link, Tab reaches the languages (first on screen) before search."""
+    page.goto(site.url + "/")
+    page.locator("#consent-banner").evaluate("b => b.remove()")
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.closest('nav')?.getAttribute('aria-label')")
+    assert focused == "Language"
