@@ -173,6 +173,7 @@ def test_a_kazakh_headline_makes_its_address_and_enter_picks_the_suggested_topic
     expect(page.get_by_label("Slug")).to_have_value(slug_for(HEADLINE, 300))
     title_width = page.get_by_label("Title").bounding_box()["width"]
     assert title_width > 600  # the headline is read whole while typed
+    expect(page.locator("select#id_tags[data-topics-ready]")).to_have_count(1)  # set up
     topics = page.locator(".field-tags .select2-selection")
     topics.click()
     page.keyboard.type("Kazakh")
