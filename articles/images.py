@@ -10,10 +10,12 @@ from datetime import timedelta
 from io import BytesIO
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
@@ -103,10 +105,7 @@ def decoded_bytes(image: Image.Image, upload) -> int:
 def upload_quota_error(user) -> str | None:
     """Why `user` may not add another picture now (UPLOADS_PER_HOUR each), else None: every
     upload costs renditions and storage, and an account taken over must not fill the disk."""
-    from django.conf import settings
-    from django.utils import timezone
-
-    from articles.models import Image as LibraryImage
+    from articles.models import Image as LibraryImage  # (models imports this module)
 
     if user is None or not user.is_authenticated:
         return None

@@ -11,7 +11,6 @@ import http.client
 import logging
 import socket
 import threading
-from http.client import HTTPSConnection
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -39,7 +38,9 @@ def send(url: str, keys: list[str]) -> bool:
     if parts.scheme == "unix":
         connection, target = UnixConnection(parts.path, TIMEOUT_SECONDS), "/"
     else:
-        kind = HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        kind = (
+            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        )
         connection = kind(parts.hostname, parts.port, timeout=TIMEOUT_SECONDS)
         target = parts.path or "/"
     try:
