@@ -11,14 +11,20 @@ def axe_violations(page) -> str:
     return results.generate_report() if results.violations_count else ""
 
 
-def layout_shift(page) -> float:
-    """The cumulative layout shift the page has had so far."""
+def layout_shifts(page) -> list[str]:
+    """The layout shifts the page has had so far, each as its score and what moved (empty: none)."""
     return page.evaluate(
         """() => new Promise((resolve) => {
-            let total = 0;
+            const shifts = [];
             new PerformanceObserver((list) => {
-                for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value;
+                for (const e of list.getEntries()) {
+                    if (e.hadRecentInput) continue;
+                    const moved = (e.sources || []).map((s) => s.node && s.node.outerHTML
+                        ? s.node.outerHTML.slice(0, 80) : String(s.node));
+                    const when = Math.round(e.startTime);
+                    shifts.push(`${e.value.toFixed(4)} at ${when} ms: ${moved.join(", ")}`);
+                }
             }).observe({ type: "layout-shift", buffered: true });
-            setTimeout(() => resolve(total), 300);
+            setTimeout(() => resolve(shifts), 300);
         })"""
     )

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CHROME_ARGS, CHROMIUM
-from tests.browser.helpers import layout_shift
+from tests.browser.helpers import layout_shifts
 from tests.factories import make_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -102,7 +102,7 @@ def test_the_banner_leaves_the_story_readable_on_a_phone(browser, live_server, s
     assert headline["y"] + headline["height"] <= banner["y"]  # the headline is not covered
     buttons = [page.get_by_role("button", name=n).bounding_box() for n in ("Accept all", "Decline")]
     assert buttons[0]["y"] == buttons[1]["y"]  # the choices share one row
-    assert layout_shift(page) == 0
+    assert layout_shifts(page) == []
     context.close()
 
 

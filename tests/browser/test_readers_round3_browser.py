@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import layout_shift
+from tests.browser.helpers import layout_shifts
 from tests.factories import make_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,7 +32,7 @@ def test_the_banner_takes_under_a_quarter_of_a_phone_with_equal_buttons(browser,
     assert len(boxes) == 3
     assert len({round(box["height"]) for box in boxes}) == 1, boxes  # equal buttons
     assert len({round(box["y"]) for box in boxes}) == 1  # one row
-    assert layout_shift(page) == 0
+    assert layout_shifts(page) == []
     screenshot(page, f"banner-390{prefix.replace('/', '-') or '-en'}")
     context.close()
 
@@ -147,7 +147,7 @@ def test_the_front_page_is_as_dense_as_a_newspapers(browser, site, newsroom, pre
     expect(page.locator(".front-section")).to_have_count(4)
     for picture in page.locator("main img").all():
         assert picture.evaluate("i => !!i.closest('a[href]')")  # each picture leads to its story
-    assert layout_shift(page) == 0
+    assert layout_shifts(page) == []
     phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     phone.goto(site.url + prefix + "/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390

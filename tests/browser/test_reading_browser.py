@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import axe_violations, layout_shift
+from tests.browser.helpers import axe_violations, layout_shifts
 from tests.factories import make_article, make_author, make_tag
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,7 +49,7 @@ def test_nothing_overflows_a_320_pixel_screen(browser, site, pages, name):
     page = context.new_page()
     page.goto(site.url + pages[name])
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    assert layout_shift(page) == 0
+    assert layout_shifts(page) == []
     context.close()
 
 
