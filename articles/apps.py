@@ -13,8 +13,8 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         import reversion
 
-        from articles import caching
         from articles.models import Article
+        from articles.reading import caching
 
         caching.register()
         # What a revision keeps: the editorial content, not the computed or technical fields.

@@ -1,8 +1,8 @@
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
-from articles.caching import LISTS
 from articles.models import Tag
+from articles.reading.caching import LISTS
 from newsportal.invalidation import EVERYTHING, stamps, started_stamp
 
 _sections = {}  # {language: (stamps, section topics, their (name, address))}
@@ -11,8 +11,8 @@ _sections = {}  # {language: (stamps, section topics, their (name, address))}
 def current_section_tags(request=None) -> list:
     """The header's sections (topics editors chose, else the most used) in the page's language,
     kept in the process; they go with the "all" stamp, which a change of sections purges
-    (articles/caching.py), and the lists' (the most used change with them): stamps every page
-    reads anyway."""
+    (articles/reading/caching.py), and the lists' (the most used change with them): stamps
+    every page reads anyway."""
     found = stamps([EVERYTHING, LISTS], request)
     stamp = (found[EVERYTHING] or started_stamp(EVERYTHING), found[LISTS])
     language = get_language()

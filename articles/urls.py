@@ -1,6 +1,7 @@
 from django.urls import path
 
-from articles import feeds, views
+from articles.reading import views
+from articles.syndication import feeds
 
 app_name = "articles"
 urlpatterns = [

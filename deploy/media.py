@@ -19,7 +19,9 @@ from urllib.parse import unquote, urlsplit
 BUCKET = "newsportal-media"
 # What moto serves before it starts checking signatures: making the user, its policy and its key.
 SETUP_ACTIONS = 3
-FILE = r"[A-Za-z0-9._/-]+"  # the names django-storages writes (articles/images.py stored_name)
+FILE = (
+    r"[A-Za-z0-9._/-]+"  # the names django-storages writes (articles/media/images.py stored_name)
+)
 
 
 def start_bucket(moto_server: Path, port: int, log=subprocess.DEVNULL):

@@ -111,8 +111,8 @@ def s3_storage(bucket, media_url, endpoint_url=None, region=None, access_key=Non
             "region_name": region or None,
             "access_key": access_key or None,
             "secret_key": secret_key or None,
-            # Pages link to media_url; names carry a random part (articles/images.py) and files
-            # never change under a name, so browsers and CDNs keep them for a year.
+            # Pages link to media_url; names carry a random part (articles/media/images.py) and
+            # files never change under a name, so browsers and CDNs keep them for a year.
             "custom_domain": f"{media.netloc}{media.path}".rstrip("/"),
             "url_protocol": f"{media.scheme}:",
             "querystring_auth": False,

@@ -167,7 +167,7 @@ if not DEBUG and CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCac
 # a paused Redis costs one timeout, not one per cache call of every page.
 CACHE_BREAKER_SECONDS = float(os.environ.get("CACHE_BREAKER_SECONDS", "5"))
 # Each process's own, for what is named by a version that never changes meaning (an article's
-# HTML per build: articles/views.py), so no process can hold a stale copy.
+# HTML per build: articles/reading/views.py), so no process can hold a stale copy.
 CACHES["versioned"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "versioned",
@@ -257,7 +257,7 @@ STORAGES = {
 }
 # The newsroom's changes to the admin's rich-text editor (autolink, leaving a caption with Enter,
 # pictures inserted beside others): a module whose exports replace the editor's own extensions.
-# They add no markup, so nothing changes in what the sanitizer keeps (articles/html.py).
+# They add no markup, so nothing changes in what the sanitizer keeps (articles/media/html.py).
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
         "js": [static_lazy("js/prose-newsroom.js")],
@@ -320,7 +320,7 @@ RATE_LIMITS = {
     # never comes near it; a script walking random addresses does.
     "render": int(os.environ.get("RATE_LIMIT_RENDER", "300")),
 }
-# Pictures one person may add to the library in an hour (articles/images.py).
+# Pictures one person may add to the library in an hour (articles/media/images.py).
 UPLOADS_PER_HOUR = int(os.environ.get("UPLOADS_PER_HOUR", "60"))
 # The proxies (load balancers, edge caches) in front of the app servers, as addresses or CIDRs:
 # X-Forwarded-For is believed from them only (newsportal/clientip.py); gunicorn trusts their
@@ -361,8 +361,8 @@ _media_origins = [f"{_media_url.scheme}://{_media_url.netloc}"] if _media_url.ne
 _optional_connect_origins = _optional_script_origins + (
     ["https://*.google-analytics.com"] if GOOGLE_TAG_ID else []
 )
-# Embeds in articles (articles/embeds.py): the providers an editor may embed, by the address of
-# the frames they load. A frame loads only after the visitor allows EMBED_CONSENT_CATEGORY (or
+# Embeds in articles (articles/media/embeds.py): the providers an editor may embed, by the address
+# of the frames they load. A frame loads only after the visitor allows EMBED_CONSENT_CATEGORY (or
 # asks for that one embed once); the policy allows frames from these origins and no others.
 EMBED_FRAME_ORIGINS = {
     "youtube": "https://www.youtube-nocookie.com",

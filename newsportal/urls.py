@@ -10,7 +10,7 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
-from articles.sitemaps import SITEMAPS, NewsSitemap, sitemap, sitemap_index
+from articles.syndication.sitemaps import SITEMAPS, NewsSitemap, sitemap, sitemap_index
 from newsportal import health
 from newsportal.ratelimit import rate_limited
 

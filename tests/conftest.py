@@ -1,15 +1,24 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache, caches
+from django.test import override_settings
 
-from articles.caching import seconds_until_next_publication
 from articles.context_processors import current_sections
-from articles.views import most_read
+from articles.reading.caching import seconds_until_next_publication
+from articles.reading.views import most_read
 from newsportal import fragments
 from newsportal.consent.defaults import create_default_policy
 from newsportal.consent.models import Cookie, CookieCategory, CookiePolicy
 from newsportal.consent.policy import current_policy
 from newsportal.roles import grant_roles
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing():
+    """A password is hashed in about a millisecond, not the third of a second that production's
+    deliberately slow hasher takes: about 150 tests sign someone in or make an admin account."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.admin import ArticleAdmin
 from articles.models import Article, Correction, Image, Redirect
+from articles.newsroom.admin import ArticleAdmin
 from newsportal.consent.models import CookieCategory, CookiePolicy, PolicyTranslation
 from newsportal.consent.translations import install as install_translations
 from tests.factories import make_author, make_tag

@@ -14,7 +14,7 @@ from PIL import Image
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article, Author
-from articles.share import share_url
+from articles.models.sharing import share_url
 from tests.factories import make_article, make_author, make_tag
 from tests.helpers import signed_in
 from tests.images import exif_with_gps_and_rotation, image_bytes, upload
@@ -90,7 +90,7 @@ def test_bad_images_are_refused_with_a_message_and_nothing_is_lost(
 
 
 def test_an_oversized_file_is_refused(staff_client):
-    with mock.patch("articles.images.MAX_BYTES", 1000):
+    with mock.patch("articles.media.images.MAX_BYTES", 1000):
         response = staff_client.post(
             ADD, article_post(cover_image=upload(image_bytes()), cover_alt="Alt")
         )
@@ -381,7 +381,7 @@ def test_an_editor_is_told_when_a_headline_mixes_alphabets(staff_client):
     """The demo title's first letter is a Cyrillic A: kept, but the editor is told."""
     from django.contrib.messages import get_messages
 
-    from articles.scripts import mixed_words
+    from articles.newsroom.scripts import mixed_words
 
     assert mixed_words("\u0410 new stage of Kazakh-Uzbek relations") == ["\u0410"]
     assert mixed_words("\u0410lmaty and Astana, 2026") == ["\u0410lmaty"]

@@ -1,4 +1,4 @@
-"""Issue 11.3: embeds that wait for consent (articles/embeds.py); the browser's side is in
+"""Issue 11.3: embeds that wait for consent (articles/media/embeds.py); the browser's side is in
 tests/browser/test_embeds_browser.py."""
 
 import re
@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles import embeds
+from articles.media import embeds
 from articles.models import Article
 from newsportal.consent.models import ConsentEvent
 from tests.factories import make_article

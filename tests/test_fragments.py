@@ -1,12 +1,12 @@
-"""The parts pages are made of, kept between renders (newsportal/fragments.py, articles/cards.py):
-a page rendered again after a purge that did not touch them is made from them, and a change to
-what one of them shows reaches the next render at once."""
+"""The parts pages are made of, kept between renders (newsportal/fragments.py,
+articles/reading/cards.py): a page rendered again after a purge that did not touch them is made from
+them, and a change to what one of them shows reaches the next render at once."""
 
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.cards import CARD, card_rows, render_many
 from articles.models import Article, Image
+from articles.reading.cards import CARD, card_rows, render_many
 from newsportal import fragments
 from newsportal.invalidation import EVERYTHING, purge, started_stamp
 from tests.factories import make_article, make_author, make_tag

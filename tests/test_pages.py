@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
-from articles.views import PAGE_SIZE
+from articles.reading.views import PAGE_SIZE
 from newsportal.errors import server_error
 from tests.factories import make_article, make_author, make_tag
 

@@ -360,7 +360,7 @@ def test_the_admin_takes_an_image_but_not_more_than_its_limit(staff_client, sett
 
 
 def test_the_sitemap_index_pages_through_every_article(client, monkeypatch):
-    from articles.sitemaps import ArticleSitemap
+    from articles.syndication.sitemaps import ArticleSitemap
 
     monkeypatch.setattr(ArticleSitemap, "limit", 2)
     articles = [make_article() for _ in range(5)]
@@ -389,7 +389,7 @@ def test_an_outage_does_not_flood_the_log(client, caplog):
         log_filter.last_traceback.clear()  # a fresh minute, whatever ran before
     client.raise_request_exception = False
     with mock.patch(
-        "articles.views.FrontPageView.get_queryset",
+        "articles.reading.views.FrontPageView.get_queryset",
         side_effect=OperationalError("server closed the connection"),
     ):
         for _ in range(5):

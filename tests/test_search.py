@@ -6,7 +6,7 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
-from articles.search import MAX_QUERY_CHARS, clean_query
+from articles.reading.search import MAX_QUERY_CHARS, clean_query
 from tests.factories import make_article, make_tag
 
 pytestmark = pytest.mark.django_db

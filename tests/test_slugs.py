@@ -1,12 +1,12 @@
-"""Issue 30.5-6: addresses keep their letters. One transliteration (articles/slugs.py) makes
-article slugs and topic addresses from Kazakh, Russian and Uzbek words; the admin's slug box
+"""Issue 30.5-6: addresses keep their letters. One transliteration (articles/newsroom/slugs.py)
+makes article slugs and topic addresses from Kazakh, Russian and Uzbek words; the admin's slug box
 uses the same table (tests/browser/test_newsroom_day_browser.py types a headline)."""
 
 import pytest
 from django.core.management import call_command
 
 from articles.models import Article, Tag
-from articles.slugs import slug_for
+from articles.newsroom.slugs import slug_for
 from tests.factories import make_article, make_tag
 from tests.forms import open_and_post
 

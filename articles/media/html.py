@@ -6,7 +6,7 @@ ALLOWED_TAGS = {
     "p", "h2", "h3", "strong", "em", "b", "i", "a", "ul", "ol", "li", "blockquote", "br",
     "figure", "figcaption", "img",
 }  # fmt: skip
-# Pictures: from the library only (articles/library.py ties each to its record on save).
+# Pictures: from the library only (articles/media/library.py ties each to its record on save).
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "data-file"}}
 
 

@@ -6,16 +6,13 @@ first picture is the photo), HEIC/HEIF from iPhones (pillow-heif) and AVIF are a
 stored as JPEG, which every browser, feed reader and link preview shows."""
 
 import secrets
-from datetime import timedelta
 from io import BytesIO
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
@@ -100,23 +97,6 @@ def decoded_bytes(image: Image.Image, upload) -> int:
     """What decoding `image` will hold in memory."""
     depth = max(png_bit_depth(upload), 8) // 8 if image.format == "PNG" else 1
     return image.width * image.height * len(image.getbands()) * depth
-
-
-def upload_quota_error(user) -> str | None:
-    """Why `user` may not add another picture now (UPLOADS_PER_HOUR each), else None: every
-    upload costs renditions and storage, and an account taken over must not fill the disk."""
-    from articles.models import Image as LibraryImage  # (models imports this module)
-
-    if user is None or not user.is_authenticated:
-        return None
-    since = timezone.now() - timedelta(hours=1)
-    count = LibraryImage.objects.filter(uploaded_by=user, uploaded_at__gte=since).count()
-    if count < settings.UPLOADS_PER_HOUR:
-        return None
-    return (
-        f"You have added {count} pictures in the last hour, the most one person may add: "
-        "wait a little, or ask an Editor."
-    )
 
 
 def clean_copy(upload, max_width=None) -> tuple[ContentFile, str, Image.Image]:

@@ -1,10 +1,11 @@
 """Pictures from the image library inside an article's text.
 
-The editor's Figure button (its "Browse..." opens the library, articles/admin.py) writes
+The editor's Figure button (its "Browse..." opens the library, articles/newsroom/admin.py) writes
 
     <figure><img src="/media/library/..." alt="..." data-file="12"><figcaption>…</figcaption>
     </figure>
 
+The models are passed in (`library`: Image.objects): media/ sits below the models, which use it.
 On save, `mark` ties each picture to its library record (by data-file, else by address) and
 drops any other <img>: the text shows library pictures only, never an address from elsewhere.
 On the page, `render` draws each from the library as it is now (srcset, size, caption, credit),
@@ -43,17 +44,15 @@ def stored_name(src: str) -> str:
     return path[len(base) - len("library/") :] if path.startswith(base) else ""
 
 
-def mark(html: str) -> tuple[str, set[int]]:
-    """`html` (sanitized) with each picture tied to its library record, others removed; and the
-    ids of the library images it shows."""
+def mark(html: str, library) -> tuple[str, set[int]]:
+    """`html` (sanitized) with each picture tied to its record in `library` (Image.objects),
+    others removed; and the ids of the library images it shows."""
     if "<img" not in html:
         return html, set()
-    from articles.models import Image
-
     tags = [dict(ATTRIBUTE.findall(tag)) for tag in IMG.findall(html)]
     ids = {int(a["data-file"]) for a in tags if a.get("data-file", "").isdigit()}
     names = {stored_name(a.get("src", "")) for a in tags} - {""}
-    found = Image.objects.filter(Q(pk__in=ids) | Q(file__in=names)).only("pk", "file", "alt")
+    found = library.filter(Q(pk__in=ids) | Q(file__in=names)).only("pk", "file", "alt")
     by_id = {image.pk: image for image in found}
     by_name = {image.file.name: image for image in found}
     shown = set()
@@ -85,16 +84,15 @@ def removed_pictures(before: str, after: str) -> int:
     return before.count("<img") - after.count("<img")
 
 
-def render(html: str) -> str:
-    """Each library picture in `html` drawn from the library. Pictures that stand next to each
-    other, with nothing but white space between them, are a gallery (as WordPress, Ghost and
-    Wagtail have it); a paragraph, quote or heading between two pictures ends the run."""
+def render(html: str, library) -> str:
+    """Each picture in `html` drawn from `library` (Image.objects) as it is now. Pictures that
+    stand next to each other, with nothing but white space between them, are a gallery (as
+    WordPress, Ghost and Wagtail have it); a paragraph, quote or heading between two pictures
+    ends the run."""
     found = list(FIGURE.finditer(html))
     if not found:
         return html
-    from articles.models import Image
-
-    images = Image.objects.in_bulk({int(f["id"]) for f in found})
+    images = library.in_bulk({int(f["id"]) for f in found})
 
     def draw(figure, sizes=SIZES):
         image = images.get(int(figure["id"]))

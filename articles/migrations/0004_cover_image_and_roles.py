@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import articles.images
+import articles.media.images
 
 
 class Migration(migrations.Migration):
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
                 height_field="cover_height",
                 help_text="JPEG, PNG or WebP, at most 15 MB. Location and camera data are removed.",
                 upload_to="covers/%Y/%m/",
-                validators=[articles.images.validate_image],
+                validators=[articles.media.images.validate_image],
                 width_field="cover_width",
             ),
         ),

@@ -5,7 +5,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import articles.images
+import articles.media.images
 
 
 class Migration(migrations.Migration):
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="A portrait for the author's page: JPEG, PNG or WebP. Location and camera data are removed; it is made 400 pixels wide at most.",
                 upload_to="authors/",
-                validators=[articles.images.validate_image],
+                validators=[articles.media.images.validate_image],
             ),
         ),
         migrations.AddField(

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import articles.images
+import articles.media.images
 
 
 class Migration(migrations.Migration):
@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="A photo as it comes (JPEG, HEIC from a phone, PNG, WebP or AVIF), at most 15 MB. Location and camera data are removed. At least 1200 pixels wide to show large in search results.",
                 upload_to="covers/%Y/%m/",
-                validators=[articles.images.validate_image],
+                validators=[articles.media.images.validate_image],
             ),
         ),
         migrations.AlterField(
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="A portrait for the author's page (JPEG, HEIC, PNG, WebP or AVIF). Location and camera data are removed; it is made 400 pixels wide at most.",
                 upload_to="authors/",
-                validators=[articles.images.validate_image],
+                validators=[articles.media.images.validate_image],
             ),
         ),
     ]

@@ -6,7 +6,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import articles.images
+import articles.media.images
 
 
 class Migration(migrations.Migration):
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                     models.ImageField(
                         help_text="A photo as it comes (JPEG, HEIC from a phone, PNG, WebP or AVIF), at most 15 MB. Location and camera data are removed.",
                         upload_to="library/%Y/%m/",
-                        validators=[articles.images.validate_image],
+                        validators=[articles.media.images.validate_image],
                     ),
                 ),
                 (

@@ -28,9 +28,9 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media
 from reversion.models import Version
 
-from articles import conflicts, embeds, library, presence, revisions, scripts
-from articles.html import sanitize
-from articles.images import upload_quota_error, validate_image
+from articles.media import embeds, library
+from articles.media.html import sanitize
+from articles.media.images import validate_image
 from articles.models import (
     LANGUAGE_NAMES,
     Article,
@@ -43,11 +43,13 @@ from articles.models import (
     ShareLink,
     Tag,
     TagName,
+    upload_quota_error,
 )
-from articles.share import LIFETIMES, share_url
-from articles.slugs import TRANSLITERATION, UZBEK_MARKS, slug_for
+from articles.models.sharing import LIFETIMES, share_url
+from articles.newsroom import conflicts, presence, revisions, scripts
+from articles.newsroom.slugs import TRANSLITERATION, UZBEK_MARKS, slug_for
 
-# What the editor offers: the same elements the sanitizer keeps (articles/html.py). The
+# What the editor offers: the same elements the sanitizer keeps (articles/media/html.py). The
 # Figure button's "Browse..." opens the image library's picker (ImageAdmin.pick_view).
 BODY_EXTENSIONS = {
     "Figure": {"pickerUrl": reverse_lazy("admin:articles_image_pick")},
@@ -79,7 +81,8 @@ TRANSLITERATION_JSON = json.dumps({"letters": TRANSLITERATION, "marks": UZBEK_MA
 
 class SlugFromWords:
     """The address box filled from a headline or name writes Kazakh, Russian and Uzbek letters
-    as articles/slugs.py does (static/js/transliterate.js), the same as addresses made here."""
+    as articles/newsroom/slugs.py does (static/js/transliterate.js), the same as addresses made
+    here."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -243,7 +246,7 @@ class ArticleForm(forms.ModelForm):
         widgets = {"seo_description": forms.TextInput(attrs={"maxlength": 160, "size": 80})}
 
     # The version of the article this form was opened on, and each field's fingerprint then
-    # (see clean() and articles/conflicts.py).
+    # (see clean() and articles/newsroom/conflicts.py).
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     opened_state = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -272,8 +275,10 @@ class ArticleForm(forms.ModelForm):
         body = self.cleaned_data.get("body", "")
         sanitized = sanitize(body)
         unsupported = embeds.unsupported_bare_links(sanitized)
-        # Pictures not from the library are taken out on save (articles/library.py): say so.
-        self.removed_pictures = library.removed_pictures(sanitized, library.mark(sanitized)[0])
+        # Pictures not from the library are taken out on save (articles/media/library.py): say so.
+        self.removed_pictures = library.removed_pictures(
+            sanitized, library.mark(sanitized, Image.objects)[0]
+        )
         if unsupported:
             raise ValidationError(
                 f"{unsupported[0]} cannot be shown in the article. Embeds come from: "

@@ -12,8 +12,10 @@ from datetime import UTC, datetime
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
-from articles import embeds, library, revisions
-from articles.html import sanitize
+from articles.media import embeds, library
+from articles.media.html import sanitize
+from articles.models import Image
+from articles.newsroom import revisions
 
 # The form's fields that a colleague's save can change, with the names editors know them by.
 FIELDS = {
@@ -47,7 +49,7 @@ def posted(cleaned: dict, fields) -> dict:
     """The fields as this form would save them (the text as saving makes it)."""
     values = {field: normal(field, cleaned.get(field)) for field in FIELDS if field in fields}
     if "body" in values:
-        values["body"] = library.mark(embeds.mark(sanitize(values["body"])))[0]
+        values["body"] = library.mark(embeds.mark(sanitize(values["body"])), Image.objects)[0]
     return values
 
 

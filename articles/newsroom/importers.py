@@ -9,10 +9,10 @@ from pathlib import Path
 from django.db import transaction
 
 from articles.models import Article, Author, Tag, TagName
-from articles.plaintext import PlainTextError, parse
-from articles.slugs import slug_for
+from articles.newsroom.plaintext import PlainTextError, parse
+from articles.newsroom.slugs import slug_for
 
-DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 DEMO_ARTICLES = [
     {
         "path": DEMO_DIR / "a-new-stage-of-kazakh-uzbek-relations.txt",

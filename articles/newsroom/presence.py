@@ -2,7 +2,7 @@
 warns of a post someone is editing). An open form says it is still open every 30 seconds
 (static/js/presence.js) and goodbye when it is left; a form silent for 90 seconds counts as
 closed. Kept in the shared cache: advisory, never a lock (a conflicting save is still caught by
-articles/conflicts.py)."""
+articles/newsroom/conflicts.py)."""
 
 import time
 

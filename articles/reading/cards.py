@@ -5,8 +5,8 @@ last changes, no bodies, no tags, no authors), then for all their cards in one c
 loads and renders only the cards it did not find.
 
 A card's key names the article's last save and the purge stamps of everything a card shows
-(articles/caching.py purges them after commit): "article-<id>" (its own fields, its tags, its
-cover picture), "cards" (a renamed tag or author) and "all" (every release). Any change makes a
+(articles/reading/caching.py purges them after commit): "article-<id>" (its own fields, its tags,
+its cover picture), "cards" (a renamed tag or author) and "all" (every release). Any change makes a
 new key, so a stored card is never stale and is never purged: it is simply not asked for again.
 A card rendered from data read before a commit can only be stored under the key of the stamps
 read before that commit's purge, which no reader asks for after it.
@@ -20,8 +20,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from articles.caching import CARDS, article_key
 from articles.models import Article
+from articles.reading.caching import CARDS, article_key
 from newsportal.invalidation import EVERYTHING, stamps
 
 CARD = "articles/_card.html"

@@ -43,7 +43,7 @@ class ListPaginator(Paginator):
 
 
 class CardListPaginator(ListPaginator):
-    """For lists of `card_rows` (articles/cards.py): a page's rows are kept as the count is,
+    """For lists of `card_rows` (articles/reading/cards.py): a page's rows are kept as the count is,
     and both are read at once. Their queryset is only used when they are not kept: it may come
     lazily (a SimpleLazyObject), and is then not even built."""
 

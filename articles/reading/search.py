@@ -18,8 +18,8 @@ from django.db.models.functions import Concat, Left
 from django.utils.html import strip_tags
 from django.utils.translation import get_language
 
-from articles.languages import APOSTROPHES, NORMALISED, normalise, search_config
 from articles.models import Article, Tag
+from articles.models.languages import APOSTROPHES, NORMALISED, normalise, search_config
 
 MAX_QUERY_CHARS = 200
 SUGGESTIONS = 3
@@ -36,7 +36,7 @@ def clean_query(raw: str) -> str:
 
 def websearch(text: str, language: str | None = None) -> SearchQuery:
     """The reader's words, in the configuration of `language` (the page's by default;
-    articles/languages.py)."""
+    articles/models/languages.py)."""
     language = language or get_language()
     return SearchQuery(
         normalise(text, language), search_type="websearch", config=search_config(language)
@@ -61,7 +61,7 @@ def add_snippets(articles, text: str) -> None:
     Asked for in the ranking query, PostgreSQL would build a headline for every match before
     sorting; here it builds one for each article shown. ts_headline parses the whole text it is
     given, so it is given the opening of each article, where news puts what matters. Kazakh and
-    Uzbek are matched without their apostrophes (articles/languages.py), which ts_headline
+    Uzbek are matched without their apostrophes (articles/models/languages.py), which ts_headline
     cannot do while showing the text as written: their snippets are marked here instead.
     """
     if get_language() in NORMALISED:

@@ -20,20 +20,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from articles.caching import (
-    CARDS,
-    CORRECTIONS,
-    LISTS,
-    article_key,
-    article_page_keys,
-    author_key,
-    author_name_key,
-    tag_key,
-    tag_name_key,
-)
-from articles.cards import CARD, LEAD, SECONDARY, card_rows, render_cards, render_many
 from articles.context_processors import current_section_tags
-from articles.embeds import variant
+from articles.media.embeds import variant
 from articles.models import (
     LANGUAGE_NAMES,
     Article,
@@ -45,8 +33,21 @@ from articles.models import (
     languages_with_articles,
     slug_url,
 )
-from articles.paging import CardListPaginator, ListPaginator
-from articles.search import (
+from articles.models.sharing import read_token
+from articles.reading.caching import (
+    CARDS,
+    CORRECTIONS,
+    LISTS,
+    article_key,
+    article_page_keys,
+    author_key,
+    author_name_key,
+    tag_key,
+    tag_name_key,
+)
+from articles.reading.cards import CARD, LEAD, SECONDARY, card_rows, render_cards, render_many
+from articles.reading.paging import CardListPaginator, ListPaginator
+from articles.reading.search import (
     add_snippets,
     clean_query,
     corrected,
@@ -55,7 +56,6 @@ from articles.search import (
     suggestions,
     topics,
 )
-from articles.share import read_token
 from newsportal.fragments import cached, valid
 from newsportal.pagecache import add_keys
 from newsportal.ratelimit import rate_limited
@@ -64,7 +64,7 @@ PAGE_SIZE = 20
 
 
 class CacheKeysMixin:
-    """Names what the page shows (articles/caching.py), so the page cache can purge it."""
+    """Names what the page shows (articles/reading/caching.py), so the page cache can purge it."""
 
     def cache_keys(self, context) -> list[str]:
         raise NotImplementedError
@@ -95,7 +95,7 @@ class LastPageMixin:
 
 
 class CountOnceMixin(LastPageMixin):
-    """Lists count their articles once per change (articles/paging.py)."""
+    """Lists count their articles once per change (articles/reading/paging.py)."""
 
     count_key = None  # the purge key of the list
 
@@ -174,9 +174,9 @@ class FrontPageView(CacheKeysMixin, CountOnceMixin, ListView):
     TOP = 4
 
     def get_queryset(self):
-        # Only ids and times (the cards come from the cache: articles/cards.py): the top
+        # Only ids and times (the cards come from the cache: articles/reading/cards.py): the top
         # stories kept per change of the lists, never past the next scheduled publication;
-        # the page's rows built only when they are not kept (articles/paging.py).
+        # the page's rows built only when they are not kept (articles/reading/paging.py).
         self.top = cached(f"top:{get_language()}", self.load_top, self.request)
         top = [row.pk for row in self.top]
         return SimpleLazyObject(lambda: card_rows(listed().exclude(pk__in=top)))
@@ -350,7 +350,7 @@ class ArticlesOfView(CacheKeysMixin, CountOnceMixin, ListView):
     def get_queryset(self):
         self.owner = owner = self.get_owner(self.kwargs["slug"])
         lookup = {self.owner_lookup: owner}
-        # Built only when the page's rows are not kept (articles/paging.py).
+        # Built only when the page's rows are not kept (articles/reading/paging.py).
         return SimpleLazyObject(lambda: card_rows(listed().filter(**lookup)))
 
     def get_owner(self, slug):

@@ -15,8 +15,8 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from articles.caching import CARDS, CORRECTIONS, LISTS
 from articles.models import LANGUAGE_NAMES, Article, Author, Correction, Tag, is_default_language
+from articles.reading.caching import CARDS, CORRECTIONS, LISTS
 from newsportal.pagecache import add_keys
 
 PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)

@@ -11,8 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.caching import LISTS
 from articles.models import Article, Author, Tag, languages_with_articles, slug_url
+from articles.reading.caching import LISTS
 from newsportal.languages import x_default
 from newsportal.pagecache import add_keys
 

@@ -9,8 +9,9 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext
 
-from articles import embeds, library
-from articles.search import safe_snippet
+from articles.media import embeds, library
+from articles.models import Image
+from articles.reading.search import safe_snippet
 
 register = template.Library()
 
@@ -113,5 +114,5 @@ def when(value, fmt=None, ago=False):
 def article_body(context, article):
     """The article's text, its embeds as frames or placeholders by the reader's consent."""
     request = context.get("request")
-    body = library.render(article.body)
+    body = library.render(article.body, Image.objects)
     return embeds.render(body, context.get("consent"), request.path if request else "/")

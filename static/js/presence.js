@@ -1,4 +1,4 @@
-// Who else has this article open (articles/presence.py): the warning at the top of the form is
+// Who else has this article open (articles/newsroom/presence.py): the warning at the top of the form is
 // kept current every 30 seconds, and leaving the page says goodbye. Without JavaScript the
 // warning is still shown when the form is opened.
 (() => {

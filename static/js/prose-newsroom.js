@@ -79,5 +79,5 @@ export const Figure = BaseFigure.extend({
   },
 })
 
-// Loads this module: the editor's configuration names it (articles/admin.py BODY_EXTENSIONS).
+// Loads this module: the editor's configuration names it (articles/newsroom/admin.py BODY_EXTENSIONS).
 export const NewsroomEditing = Extension.create({ name: "newsroomEditing" })

@@ -31,7 +31,7 @@
     if (moved) times.forEach((t, j) => { t.textContent = days[i][j]; });
   });
 
-  // Embeds wait for consent (articles/embeds.py): "Load this once" loads one here, on this
+  // Embeds wait for consent (articles/media/embeds.py): "Load this once" loads one here, on this
   // page only; allowing the category (the placeholder's form, the banner, the cookie page)
   // loads them all at once, without a reload.
   const load = (figure) => {

@@ -1,6 +1,6 @@
 // Addresses made from a headline or a name (the admin's prepopulated slug boxes) write Kazakh,
 // Russian and Uzbek letters in Latin ones instead of dropping them. The table is the server's
-// (articles/slugs.py), carried by the slug box's data-transliteration attribute.
+// (articles/newsroom/slugs.py), carried by the slug box's data-transliteration attribute.
 (() => {
   "use strict";
   let table = null;

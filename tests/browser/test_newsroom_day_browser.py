@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
 from articles.models import Article, Image, Tag
-from articles.slugs import slug_for
+from articles.newsroom.slugs import slug_for
 from tests.factories import make_article, make_tag
 from tests.images import figure, image_bytes
 

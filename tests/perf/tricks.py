@@ -75,7 +75,7 @@ def main():
     from django.utils import translation
 
     from articles import models
-    from articles.caching import CARDS
+    from articles.reading.caching import CARDS
     from newsportal import invalidation
     from newsportal.consent import policy, state
 

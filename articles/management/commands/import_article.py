@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importers import ImportFailed, import_article
+from articles.newsroom.importers import ImportFailed, import_article
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.importers import load_demo
+from articles.newsroom.importers import load_demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,53 @@
+"""The newsroom's models, one module per concern; imported from here as Django expects
+(`from articles.models import Article`). In the order they build on each other:
+
+- languages: the site's languages, their addresses and how each is searched (no models)
+- images: the picture library
+- topics: topics (tags) with their names per language, and authors
+- addresses: every address an article has had, and editors' redirects
+- articles: the article itself
+- newsroom: review steps, corrections, autosaves
+- sharing: share links for drafts (signed tokens)
+- reading: read counts
+"""
+
+from articles.models.addresses import ArticleAddress, Redirect, is_local_path
+from articles.models.articles import Article, ArticleQuerySet
+from articles.models.images import Image, ImageQuerySet, upload_quota_error
+from articles.models.languages import (
+    LANGUAGE_NAMES,
+    TRANSLATED_LANGUAGES,
+    is_default_language,
+    page_language,
+    slug_url,
+)
+from articles.models.newsroom import Autosave, Correction, ReviewNote
+from articles.models.reading import ReadCount
+from articles.models.sharing import ShareLink
+from articles.models.topics import Author, Tag, TagName, TagQuerySet, languages_with_articles
+
+__all__ = [
+    "LANGUAGE_NAMES",
+    "TRANSLATED_LANGUAGES",
+    "Article",
+    "ArticleAddress",
+    "ArticleQuerySet",
+    "Author",
+    "Autosave",
+    "Correction",
+    "Image",
+    "ImageQuerySet",
+    "ReadCount",
+    "Redirect",
+    "ReviewNote",
+    "ShareLink",
+    "Tag",
+    "TagName",
+    "TagQuerySet",
+    "is_default_language",
+    "is_local_path",
+    "languages_with_articles",
+    "page_language",
+    "slug_url",
+    "upload_quota_error",
+]
