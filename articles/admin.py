@@ -1,5 +1,10 @@
-"""The newsroom's screens in Django's admin, registered by the modules that define them
-(found here by the admin's autodiscovery): articles, topics, authors, redirects and
-corrections (articles/newsroom/), the picture library (articles/newsroom/library.py)."""
+"""The newsroom's screens in Django's admin (found here by the admin's autodiscovery), each
+registered by the module that defines it, in articles/newsroom/."""
 
-from articles.newsroom import admin  # noqa: F401
+from articles.newsroom import (  # noqa: F401
+    admin,  # articles: the list, the form and the article's own screens
+    corrections,  # corrections readers see
+    image_library,  # the picture library and its picker
+    redirects,  # editors' redirects
+    topics,  # topics and authors
+)

@@ -3,8 +3,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache, caches
 from django.test import override_settings
 
-from articles.context_processors import current_sections
 from articles.reading.caching import seconds_until_next_publication
+from articles.reading.sections import current_sections
 from articles.reading.views import most_read
 from newsportal import fragments
 from newsportal.consent.defaults import create_default_policy

@@ -1,16 +1,17 @@
 """Pictures from the image library inside an article's text.
 
-The editor's Figure button (its "Browse..." opens the library, articles/newsroom/admin.py) writes
+The editor's Figure button (its "Browse..." opens the library's picker,
+articles/newsroom/image_library.py) writes
 
     <figure><img src="/media/library/..." alt="..." data-file="12"><figcaption>…</figcaption>
     </figure>
 
-The models are passed in (`library`: Image.objects): media/ sits below the models, which use it.
 On save, `mark` ties each picture to its library record (by data-file, else by address) and
 drops any other <img>: the text shows library pictures only, never an address from elsewhere.
 On the page, `render` draws each from the library as it is now (srcset, size, caption, credit),
 so a new file or credit reaches every article that shows it; pictures placed next to each
-other, with nothing between them, form a gallery.
+other, with nothing between them, form a gallery. Both are handed the library (Image.objects):
+media/ sits below the models, which use it, and imports none of them.
 """
 
 import itertools

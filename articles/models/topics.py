@@ -8,12 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, JSONObject
 
-from articles.media.images import (
-    clean_copy,
-    delete_files_on_commit,
-    stored_name,
-    validate_image,
-)
+from articles.media.images import clean_copy, delete_files_on_commit, stored_name, validate_image
 from articles.models.languages import TRANSLATED_LANGUAGES, page_language, slug_url
 
 PHOTO_WIDTH = 400

@@ -7,6 +7,8 @@ articles/newsroom/conflicts.py)."""
 import time
 
 from django.core.cache import cache
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
 
 SECONDS = 90
 
@@ -40,3 +42,12 @@ def gone(article_pk: int, user) -> None:
     present = cache.get(_key(article_pk)) or {}
     if present.pop(user.pk, None) is not None:
         cache.set(_key(article_pk), present, SECONDS)
+
+
+def presence_view(model_admin, request, pk):
+    """An open form's heartbeat (static/js/presence.js): who else has the article open."""
+    article = get_object_or_404(model_admin.get_queryset(request).only("pk"), pk=pk)
+    if request.POST.get("leaving"):
+        gone(article.pk, request.user)
+        return JsonResponse({"others": []})
+    return JsonResponse({"others": here(article.pk, request.user)})

@@ -1,16 +1,26 @@
-"""An article's revisions (kept by django-reversion): compare one with the article as it is now,
-and restore one, saying what could not come back."""
+"""An article's revisions (kept by django-reversion): every save in the admin keeps one, with who
+and what changed; compare one with the article as it is now, and restore one, saying what
+could not come back. The comparing and restoring screens are at the end."""
 
 import difflib
 import html
 import re
+from contextlib import contextmanager
 from datetime import datetime
 
+import reversion
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
+from reversion.models import Version
 
 from articles.models import Article, Author, Image, Tag
+from articles.newsroom.permissions import can_publish
 
 TEXT_FIELDS = [("title", "Headline"), ("standfirst", "Standfirst"), ("body", "Text")]
 OTHER_FIELDS = [
@@ -154,3 +164,67 @@ def restore(version, article: Article) -> tuple[list[str], list[Tag]]:
         problems.append(f"the address {article.slug} is taken by another article; kept the current")
         article.slug = Article.objects.values_list("slug", flat=True).get(pk=article.pk)
     return problems, tags
+
+
+@contextmanager
+def kept(request, comment=""):
+    """What is saved inside the block is one revision, by this user, with this comment."""
+    with reversion.create_revision():
+        reversion.set_user(request.user)
+        reversion.set_comment(comment)
+        yield
+
+
+def when(version) -> str:
+    return f"{timezone.localtime(version.revision.date_created):%d %B %Y, %H:%M}"
+
+
+def revisable(model_admin, request, pk):
+    """The article, if this user may see its revisions: Editors all, Authors their own
+    drafts (what they can change)."""
+    article = get_object_or_404(model_admin.get_queryset(request).defer(None), pk=pk)
+    if not (can_publish(request.user) or model_admin.has_change_permission(request, article)):
+        raise PermissionDenied
+    return article
+
+
+def revision_of(article, version_id):
+    """A revision of this article; another article's revision is a 404 here."""
+    return get_object_or_404(
+        Version.objects.get_for_object(article).select_related("revision__user"),
+        pk=version_id,
+    )
+
+
+def compare_view(model_admin, request, pk, version_id):
+    article = revisable(model_admin, request, pk)
+    version = revision_of(article, version_id)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts, "original": article, "version": version,
+        "title": f"Compare with the revision of {when(version)}",
+        "comparison": compare(version, article),
+        "can_restore": model_admin.has_change_permission(request, article),
+    }  # fmt: skip
+    return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+
+def restore_view(model_admin, request, pk, version_id):
+    article = revisable(model_admin, request, pk)
+    if not model_admin.has_change_permission(request, article):
+        raise PermissionDenied
+    version = revision_of(article, version_id)
+    saved = when(version)
+    with transaction.atomic(), kept(request, f"Restored the revision of {saved}."):
+        problems, tags = restore(version, article)
+        if not can_publish(request.user):
+            article.status = Article.Status.DRAFT  # Authors restore text, never publish
+        article.save()
+        article.tags.set(tags)
+    model_admin.log_change(request, article, f"Restored the revision of {saved}.")
+    model_admin.message_user(
+        request, f"Restored the revision of {saved}; it is a new revision now."
+    )
+    for problem in problems:
+        model_admin.message_user(request, f"Not restored: {problem}.", messages.WARNING)
+    return redirect("admin:articles_article_change", pk)

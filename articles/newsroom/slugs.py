@@ -5,6 +5,9 @@ Kazakh, Russian and Uzbek letters become Latin ones rather than being dropped:
 "Қазақстан мен Өзбекстан" is `qazaqstan-men-ozbekstan`, not `azastan-men-zbekstan`.
 """
 
+import json
+
+from django import forms
 from django.utils.text import slugify
 
 # Russian (the common practice of Russian newsrooms' addresses), then the Kazakh letters
@@ -32,3 +35,22 @@ def transliterate(text: str) -> str:
 def slug_for(text: str, max_length: int = 50) -> str:
     """The address words make: `slug_for("Қол қойды")` is "qol-qoydy" ("" for no letters)."""
     return slugify(transliterate(text))[:max_length].strip("-")
+
+
+TRANSLITERATION_JSON = json.dumps({"letters": TRANSLITERATION, "marks": UZBEK_MARKS})
+
+
+class SlugFromWords:
+    """The address box filled from a headline or name writes Kazakh, Russian and Uzbek letters
+    as articles/newsroom/slugs.py does (static/js/transliterate.js), the same as addresses made
+    here."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug" and field is not None:
+            field.widget.attrs["data-transliteration"] = TRANSLITERATION_JSON
+        return field
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/transliterate.js"])

@@ -20,7 +20,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from articles.context_processors import current_section_tags
 from articles.media.embeds import variant
 from articles.models import (
     LANGUAGE_NAMES,
@@ -56,6 +55,7 @@ from articles.reading.search import (
     suggestions,
     topics,
 )
+from articles.reading.sections import current_section_tags
 from newsportal.fragments import cached, valid
 from newsportal.pagecache import add_keys
 from newsportal.ratelimit import rate_limited

@@ -1,8 +1,5 @@
-import json
-
 from django import template
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -12,6 +9,7 @@ from django.utils.translation import get_language, gettext
 from articles.media import embeds, library
 from articles.models import Image
 from articles.reading.search import safe_snippet
+from articles.syndication import structured_data
 
 register = template.Library()
 
@@ -28,39 +26,10 @@ def snippet(value):
     return mark_safe(safe_snippet(value or ""))
 
 
-# The characters json_script escapes, so the data can never close the script element.
-JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
 @register.simple_tag(takes_context=True)
 def news_article_ld(context, article):
-    """JSON-LD NewsArticle for search engines (a data block: it runs no code)."""
-    site_url = context["site_url"]
-    data = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": article.title,
-        "description": article.description,
-        "datePublished": article.published_at,
-        "dateModified": article.updated_at,
-        "mainEntityOfPage": site_url + article.get_absolute_url(),
-        "author": [{"@type": "Person", "name": article.author.name,
-                    "url": site_url + article.author.get_absolute_url()}]
-        if article.author else [],
-        "publisher": {"@type": "Organization", "name": context["site_name"], "url": site_url},
-    }  # fmt: skip
-    if getattr(article, "cover_url", ""):
-        data["image"] = [site_url + article.cover_url]
-    notes = list(article.corrections.all()) if article.pk else []
-    if notes:  # newest first (the model's order)
-        data["dateModified"] = max(article.updated_at, notes[0].created_at)
-        data["correction"] = [
-            {"@type": "CorrectionComment", "text": f"{n.get_kind_display()}: {n.text}",
-             "datePublished": n.created_at}
-            for n in notes
-        ]  # fmt: skip
-    payload = json.dumps(data, cls=DjangoJSONEncoder).translate(JSON_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+    """JSON-LD NewsArticle for search engines (articles/syndication/structured_data.py)."""
+    return structured_data.news_article(article, context["site_url"], context["site_name"])
 
 
 # How each language writes a day and a time ("E": the month's name as in "27 ноября").
