@@ -30,18 +30,33 @@ def plain_static_storage(settings):
     }
 
 
+_migration_data = {"present": False}  # in this process's test database, as far as we know
+
+
 @pytest.fixture(autouse=True)
 def migration_data(request):
     """What data migrations install (the roles, the shipped cookie policy), back after a
-    transactional test emptied every table, for the tests that run after it."""
+    transactional test emptied every table, for the tests that run after it. Looked for only
+    when it may be gone: at the start, and after a transactional test (other tests roll back)."""
     marker = request.node.get_closest_marker("django_db")
-    if marker is None:
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if marker is None and not transactional:
         return
-    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    if _migration_data["present"]:
+        return
+    found = True
     if not Group.objects.filter(name="Editors").exists():
         grant_roles(Group, Permission)
+        found = False
     if not CookiePolicy.objects.exists():
         create_default_policy(CookiePolicy, CookieCategory, Cookie)
+        found = False
+    # Only data found committed stays: what is made here is rolled back with this test, and a
+    # transactional test's own commits may change or empty the tables.
+    _migration_data["present"] = found and not transactional
 
 
 @pytest.fixture(autouse=True)

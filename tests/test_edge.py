@@ -280,8 +280,11 @@ def test_a_clients_forwarded_proto_never_reaches_the_app_and_errors_are_pages():
     threading.Thread(target=origin.serve_forever, daemon=True).start()
     cache = edge.Varnish(edge.free_port(), [origin.server_port])
     try:
-        time.sleep(2.5)  # the probe finds it healthy
-        assert request(cache.url, "/page", X_Forwarded_Proto="https")[2] == "none"
+        deadline = time.monotonic() + 10
+        while (answer := request(cache.url, "/page", X_Forwarded_Proto="https"))[0] == 503:
+            assert time.monotonic() < deadline, "the probe never found the origin healthy"
+            time.sleep(0.1)
+        assert answer[2] == "none"
         origin.shutdown()
         origin.server_close()
         status, headers, body = request(cache.url, "/never-kept")

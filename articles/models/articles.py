@@ -259,8 +259,12 @@ class Article(models.Model):
         """Published (or scheduled): this address is one to keep answering from the time it
         goes live. Taken back before it went live: it never was public."""
         if self.status == self.Status.PUBLISHED:
-            ArticleAddress.objects.update_or_create(
-                slug=self.slug, defaults={"article": self, "live_from": self.published_at}
+            # One statement (INSERT ... ON CONFLICT (slug) DO UPDATE), no savepoint or lock.
+            ArticleAddress.objects.bulk_create(
+                [ArticleAddress(slug=self.slug, article=self, live_from=self.published_at)],
+                update_conflicts=True,
+                unique_fields=["slug"],
+                update_fields=["article", "live_from"],
             )
         else:
             ArticleAddress.objects.filter(article=self, live_from__gt=timezone.now()).update(
