@@ -30,33 +30,18 @@ def plain_static_storage(settings):
     }
 
 
-_migration_data = {"present": False}  # in this process's test database, as far as we know
-
-
 @pytest.fixture(autouse=True)
 def migration_data(request):
     """What data migrations install (the roles, the shipped cookie policy), back after a
-    transactional test emptied every table, for the tests that run after it. Looked for only
-    when it may be gone: at the start, and after a transactional test (other tests roll back)."""
+    transactional test emptied every table, for the tests that run after it."""
     marker = request.node.get_closest_marker("django_db")
-    transactional = "transactional_db" in request.fixturenames or bool(
-        marker and marker.kwargs.get("transaction")
-    )
-    if marker is None and not transactional:
+    if marker is None:
         return
-    request.getfixturevalue("transactional_db" if transactional else "db")
-    if _migration_data["present"]:
-        return
-    found = True
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
     if not Group.objects.filter(name="Editors").exists():
         grant_roles(Group, Permission)
-        found = False
     if not CookiePolicy.objects.exists():
         create_default_policy(CookiePolicy, CookieCategory, Cookie)
-        found = False
-    # Only data found committed stays: what is made here is rolled back with this test, and a
-    # transactional test's own commits may change or empty the tables.
-    _migration_data["present"] = found and not transactional
 
 
 @pytest.fixture(autouse=True)
