@@ -109,6 +109,11 @@ static-checks: $(STAMP) $(MO)
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Python keeps compiled modules between runs (__pycache__, ignored by git) even where the
+# environment says not to: every test worker and every manage.py a test starts would compile the
+# project and rewrite the tests' asserts again.
+test check: export PYTHONDONTWRITEBYTECODE :=
+
 # Tests run on every core (pytest-xdist; PYTEST_WORKERS=0 runs them in one process), each worker
 # on a test database of its own (pytest-django names them test_<db>_gw0, _gw1...).
 PYTEST_WORKERS ?= auto
