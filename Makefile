@@ -121,9 +121,11 @@ test: static-checks test-system-packages $(VNU)
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The inner loop: everything but the browser and slow tests, in about 30 seconds on 2 cores.
-# The workers' test databases are kept between runs (--reuse-db); Django still migrates them.
+# The workers' test databases are kept between runs (--reuse-db; Django still migrates them);
+# tests/browser/ (Chromium only) is not even collected.
 check: static-checks
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --reuse-db -m "not browser and not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --reuse-db -m "not browser and not slow" --ignore=tests/browser \
+	  $(PYTEST_ARGS)
 
 # The production topology on one machine: Varnish on EDGE_PORT (8080) in front of two gunicorn
 # app servers, Redis, the private PostgreSQL (or DATABASE_URL) and a local S3 server for media.
