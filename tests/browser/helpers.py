@@ -1,4 +1,5 @@
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"]}
@@ -28,3 +29,23 @@ def layout_shifts(page) -> list[str]:
             setTimeout(() => resolve(shifts), 300);
         })"""
     )
+
+
+def caret_at_the_end(page, editor):
+    """Click into the rich-text editor and put the caret after its last character. On a busy
+    machine a key pressed as soon as the click returned reached the editor before it had taken
+    the click, and the text went to the start: wait for the focus, then for the caret."""
+    editor.click()
+    expect(editor).to_be_focused()
+    at_the_end = """(editor) => {
+        const caret = getSelection(), rest = document.createRange();
+        rest.selectNodeContents(editor);
+        rest.setStart(caret.focusNode, caret.focusOffset);
+        return rest.toString() === "";
+    }"""
+    for _ in range(50):
+        page.keyboard.press("Control+End")
+        if editor.evaluate(at_the_end):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the caret never reached the end of the text")

@@ -9,7 +9,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from articles.models import Image
-from tests.browser.helpers import axe_violations
+from tests.browser.helpers import axe_violations, caret_at_the_end
 from tests.factories import make_article
 from tests.images import image_bytes
 
@@ -31,8 +31,7 @@ def test_a_picture_chosen_in_the_library_goes_into_the_text(
     page.fill("#id_password", "pass-Word-42")
     page.click("input[type=submit]")
     page.goto(site.url + f"/admin/articles/article/{article.pk}/change/")
-    page.locator(".tiptap.ProseMirror[contenteditable=true]").click()
-    page.keyboard.press("Control+End")
+    caret_at_the_end(page, page.locator(".tiptap.ProseMirror[contenteditable=true]"))
     page.locator(".prose-menubar__button[title=figure]").click()
     with page.context.expect_page() as opened:
         page.get_by_role("button", name="Browse...").click()

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, Image, Tag
 from articles.newsroom.slugs import slug_for
+from tests.browser.helpers import caret_at_the_end
 from tests.factories import make_article, make_tag
 from tests.images import figure, image_bytes
 
@@ -148,8 +149,7 @@ def test_a_typed_video_address_on_its_own_line_becomes_an_embed(signed_in, site)
     page = signed_in
     article = make_article("Video", body="<p>Intro.</p>")
     area = open_editor(page, site, article)
-    area.click()
-    page.keyboard.press("Control+End")
+    caret_at_the_end(page, area)
     page.keyboard.press("Enter")
     page.keyboard.type("https://youtu.be/dQw4w9WgXcQ")
     page.keyboard.press("Enter")

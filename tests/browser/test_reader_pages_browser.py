@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Image, ReadCount
-from tests.browser.helpers import axe_violations
+from tests.browser.helpers import axe_violations, caret_at_the_end
 from tests.factories import make_article, make_tag
 from tests.images import image_bytes
 
@@ -135,8 +135,7 @@ def test_text_typed_after_a_link_does_not_join_it(page, site, django_user_model)
     page.click("input[type=submit]")
     page.goto(site.url + f"/admin/articles/article/{article.pk}/change/")
     editor = page.locator(".tiptap.ProseMirror[contenteditable=true]")
-    editor.click()
-    page.keyboard.press("Control+End")
+    caret_at_the_end(page, editor)
     page.keyboard.type(" today.")
     # The heading menu's caret is drawn, not a glyph a font may lack.
     caret = page.locator(".prose-menubar__selected").first
