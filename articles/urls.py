@@ -1,15 +1,15 @@
 from django.urls import path
 
-from articles.reading import views
+from articles.reading import article_page, front_page, views
 from articles.syndication import feeds
 
 app_name = "articles"
 urlpatterns = [
-    path("", views.FrontPageView.as_view(), name="home"),
-    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article"),
-    path("read/<int:pk>/", views.count_read, name="count-read"),
-    path("preview/<int:pk>/", views.preview, name="preview"),
-    path("preview/shared/<str:token>/", views.shared_preview, name="shared-preview"),
+    path("", front_page.FrontPageView.as_view(), name="home"),
+    path("articles/<slug:slug>/", article_page.ArticleDetailView.as_view(), name="article"),
+    path("read/<int:pk>/", article_page.count_read, name="count-read"),
+    path("preview/<int:pk>/", article_page.preview, name="preview"),
+    path("preview/shared/<str:token>/", article_page.shared_preview, name="shared-preview"),
     path("tags/", views.TagIndexView.as_view(), name="tags"),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),

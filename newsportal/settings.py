@@ -167,7 +167,7 @@ if not DEBUG and CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCac
 # a paused Redis costs one timeout, not one per cache call of every page.
 CACHE_BREAKER_SECONDS = float(os.environ.get("CACHE_BREAKER_SECONDS", "5"))
 # Each process's own, for what is named by a version that never changes meaning (an article's
-# HTML per build: articles/reading/views.py), so no process can hold a stale copy.
+# HTML per build: articles/reading/article_page.py), so no process can hold a stale copy.
 CACHES["versioned"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "versioned",

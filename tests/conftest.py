@@ -4,8 +4,8 @@ from django.core.cache import cache, caches
 from django.test import override_settings
 
 from articles.reading.caching import seconds_until_next_publication
+from articles.reading.front_page import most_read
 from articles.reading.sections import current_sections
-from articles.reading.views import most_read
 from newsportal import fragments
 from newsportal.consent.defaults import create_default_policy
 from newsportal.consent.models import Cookie, CookieCategory, CookiePolicy

@@ -183,8 +183,8 @@ def test_pages_in_russian_keep_the_english_query_budgets(
     from django.utils import translation
 
     from articles.reading.caching import seconds_until_next_publication
+    from articles.reading.front_page import most_read
     from articles.reading.sections import current_sections
-    from articles.reading.views import most_read
     from newsportal.consent.policy import current_policy
 
     story()

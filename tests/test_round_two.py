@@ -389,7 +389,7 @@ def test_an_outage_does_not_flood_the_log(client, caplog):
         log_filter.last_traceback.clear()  # a fresh minute, whatever ran before
     client.raise_request_exception = False
     with mock.patch(
-        "articles.reading.views.FrontPageView.get_queryset",
+        "articles.reading.front_page.FrontPageView.get_queryset",
         side_effect=OperationalError("server closed the connection"),
     ):
         for _ in range(5):

@@ -166,7 +166,7 @@ def test_too_many_requests_gets_a_styled_429(client, settings):
 def test_a_crash_gets_a_styled_500(client):
     client.raise_request_exception = False
     with mock.patch(
-        "articles.reading.views.FrontPageView.get_queryset", side_effect=RuntimeError("boom")
+        "articles.reading.front_page.FrontPageView.get_queryset", side_effect=RuntimeError("boom")
     ):
         response = client.get("/")
     assert_styled(response, 500)
@@ -175,7 +175,7 @@ def test_a_crash_gets_a_styled_500(client):
 @pytest.mark.parametrize(
     "failing",
     [
-        "articles.reading.views.FrontPageView.get_queryset",  # in a view
+        "articles.reading.front_page.FrontPageView.get_queryset",  # in a view
         "newsportal.consent.policy.load_policy",  # in a middleware, before any view
     ],
 )

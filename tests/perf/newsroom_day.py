@@ -148,7 +148,7 @@ def editor(edge_url: str, stop_at: float, results: list) -> None:
             gone = kind == "unpublish"
             link = f'href="{leaving.get_absolute_url()}"'  # headlines may repeat; links do not
             # Gone: an address that was public answers 410 (retired_address in
-            # articles/reading/views.py).
+            # articles/reading/article_page.py).
             checks = [(leaving.get_absolute_url(), lambda s, b, g=gone: (s in (404, 410)) == g),
                       ("/", lambda s, b, t=link, g=gone: (t in b) != g)]  # fmt: skip
             checks += [(tag.get_absolute_url(), lambda s, b, t=link, g=gone: (t in b) != g)
