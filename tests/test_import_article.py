@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.models import Article, Tag, TagName
+from tests import commands
 
 pytestmark = pytest.mark.django_db
 
@@ -131,8 +132,6 @@ def test_an_article_imported_beside_the_running_site_is_on_its_pages_at_once(
     """Issue 32.1: `make run` serves from a file cache and records it in var/site.env; a
     manage.py command run beside it purges that cache, not one of its own."""
     import os
-    import subprocess
-    import sys
     from urllib.parse import urlsplit, urlunsplit
 
     from django.db import connection
@@ -160,9 +159,8 @@ def test_an_article_imported_beside_the_running_site_is_on_its_pages_at_once(
     story = tmp_path / "water-deal-signed.txt"
     story.write_text("Water deal signed beside the running site\n\nText of the story.\n")
     environment = {k: v for k, v in os.environ.items() if k != "CACHE_URL"}
-    done = subprocess.run(
-        [sys.executable, "manage.py", "import_article", str(story), "--tag", "Water"],
-        cwd=root, capture_output=True, text=True, timeout=120,
+    done = commands.manage(
+        "import_article", str(story), "--tag", "Water",
         env={**environment, "SITE_ENV_FILE": str(site_env), "DATABASE_URL": database_url},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

@@ -1,9 +1,6 @@
 """Hardening: headers, throttled logins, rate limits, size limits and styled error pages."""
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -13,12 +10,11 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from newsportal.consent.models import ConsentRecord
+from tests import commands
 from tests.factories import make_article
 from tests.helpers import SAME_ORIGIN, decide, post_form
 
 pytestmark = pytest.mark.django_db
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("url", ["/", "/cookies/", "/search/?q=x", "/no/such/page/", "/healthz"])
@@ -45,12 +41,12 @@ def test_hsts_and_https_redirect_in_production(client, settings):
 
 
 def test_the_admin_can_be_moved_by_a_setting():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c",
-         "from django.urls import reverse; print(reverse('admin:index'))"],
-        cwd=ROOT, env={**os.environ, "ADMIN_URL": "newsroom-desk"},
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    result = commands.manage(
+        "shell",
+        "-c",
+        "from django.urls import reverse; print(reverse('admin:index'))",
+        env={**os.environ, "ADMIN_URL": "newsroom-desk"},
+    )
     assert result.stdout.strip().endswith("/newsroom-desk/")
 
 

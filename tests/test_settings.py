@@ -1,11 +1,11 @@
 """Production settings fail fast with a clear sentence, and pass Django's deployment checks."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests import commands
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -20,15 +20,7 @@ PRODUCTION = {
 def manage(*args, **env):
     # A production process never has the browser tests' async escape hatch.
     environment = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return commands.manage(*args, env={**environment, **env})
 
 
 @pytest.mark.parametrize(
