@@ -30,18 +30,37 @@ def plain_static_storage(settings):
     }
 
 
+_migration_data_checked = False  # by this worker
+
+
 @pytest.fixture(autouse=True)
 def migration_data(request):
-    """What data migrations install (the roles, the shipped cookie policy), back after a
-    transactional test emptied every table, for the tests that run after it."""
+    """What data migrations install (the roles, the shipped cookie policy) is there for every
+    database test: a kept test database may have lost it to a transactional test's flush in an
+    earlier run; after that, the hook below keeps it."""
+    global _migration_data_checked
     marker = request.node.get_closest_marker("django_db")
-    if marker is None:
+    if marker is None or _migration_data_checked:
         return
     request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    install_migration_data()
+    _migration_data_checked = True
+
+
+def install_migration_data():
     if not Group.objects.filter(name="Editors").exists():
         grant_roles(Group, Permission)
     if not CookiePolicy.objects.exists():
         create_default_policy(CookiePolicy, CookieCategory, Cookie)
+
+
+def pytest_fixture_post_finalizer(fixturedef, request):
+    """After each database test: a transactional one (a live server's too) empties every table
+    as it ends, and what the migrations installed is put back at once, committed. (Put back
+    inside the next test's transaction, it would be rolled back and made again for each test.)"""
+    if fixturedef.argname == "_django_db_helper" and fixturedef.cached_result is not None:
+        with request.getfixturevalue("django_db_blocker").unblock():
+            install_migration_data()
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 
-def image_bytes(kind="JPEG", size=(1000, 600), exif=None, color=(200, 40, 40)) -> bytes:
+def image_bytes(kind="JPEG", size=(640, 400), exif=None, color=(200, 40, 40)) -> bytes:
     out = BytesIO()
     options = {"exif": exif} if exif is not None else {}
     Image.new("RGB", size, color).save(out, kind, **options)
