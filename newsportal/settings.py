@@ -265,6 +265,12 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
     }
 ]
 S3_BUCKET = os.environ.get("S3_BUCKET", "")
+# An original nothing shows any more (a picture deleted or replaced) stays this many days before
+# `manage.py purge_media` deletes it: a mistake, or a database recovered to before it, finds it.
+try:
+    MEDIA_RETENTION_DAYS = int(os.environ.get("MEDIA_RETENTION_DAYS", "30"))
+except ValueError:
+    fail("MEDIA_RETENTION_DAYS must be a whole number of days.")
 # Where readers fetch uploads: /media/ from this site, or the bucket's (or its CDN's) address.
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 if not MEDIA_URL.endswith("/"):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.models import Article, Author
+from articles.models import Article, Author, RetiredFile
 from articles.models.sharing import share_url
 from tests.factories import make_article, make_author, make_tag
 from tests.helpers import signed_in
@@ -117,8 +117,9 @@ def test_replaced_covers_stay_in_the_library_until_deleted_there(
     staff_client, media_root, committed
 ):
     """Covers are library pictures: a replaced or cleared cover stays in the library ("not
-    used yet"), where it may be chosen again; deleting it there removes its files, once the
-    deletion is committed; deleting an article leaves its picture in the library."""
+    used yet"), where it may be chosen again; deleting it there removes its renditions and retires
+    its original, once the deletion is committed; deleting an article leaves its picture in the
+    library."""
     staff_client.post(ADD, article_post(cover_image=upload(image_bytes()), cover_alt="One"))
     article = Article.objects.get()
     first = article.cover
@@ -145,7 +146,9 @@ def test_replaced_covers_stay_in_the_library_until_deleted_there(
         Article.objects.get().delete()
     with committed():
         assert staff_client.post(delete, {"post": "yes"}).status_code == 302
-    assert not any(default_storage.exists(name) for name in files)
+    original, *renditions = files
+    assert not any(default_storage.exists(name) for name in renditions)
+    assert RetiredFile.objects.filter(name=original).exists()
 
 
 def test_a_save_that_fails_after_the_upload_leaves_no_files(staff_client, media_root):

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.models import Image
+from articles.models import Image, RetiredFile
 from tests.factories import make_article
 from tests.forms import form_data, open_and_post
 from tests.images import exif_with_gps_and_rotation, figure, image_bytes, upload
@@ -137,7 +137,10 @@ def test_a_picture_in_use_cannot_be_deleted_one_not_in_use_can(admin_client, com
                                      {"post": "yes"})  # fmt: skip
     assert response.status_code == 302
     assert list(Image.objects.values_list("alt", flat=True)) == ["Used"]
-    assert not any(default_storage.exists(name) for name in spare_files)  # after the commit
+    # After the commit: the renditions are gone, the original is kept for its retention period.
+    original, *renditions = spare_files
+    assert not any(default_storage.exists(name) for name in renditions)
+    assert default_storage.exists(original) and RetiredFile.objects.filter(name=original).exists()
     assert article.inline_images.get() == used
 
 
@@ -156,7 +159,7 @@ def test_a_new_file_for_a_picture_reaches_every_page_that_shows_it(admin_client,
     with committed():
         assert admin_client.post(change, data).status_code == 302
     image.refresh_from_db()
-    assert image.file.name != old and not default_storage.exists(old)
+    assert image.file.name != old and RetiredFile.objects.filter(name=old).exists()
     page = client.get(url)
     assert page["X-Cache"] == "miss"
     assertContains(page, image.srcset)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.models import Article, ReadCount, ShareLink, Tag
+from articles.models import Article, ReadCount, RetiredFile, ShareLink, Tag
 from tests.factories import make_article, make_author, make_tag
 from tests.forms import change_url, form_data, open_and_post
 from tests.images import image_bytes, upload
@@ -199,7 +199,7 @@ def test_an_author_page_has_photo_role_bio_and_a_feed(admin_client, client, comm
     assert admin_client.post(page.request["PATH_INFO"], data).status_code == 302
     author.refresh_from_db()
     assert author.photo.width == 400
-    # A new photo replaces the old one, whose file goes once the change is committed.
+    # A new photo replaces the old one, retired once the change is committed (kept for a while).
     old = author.photo.name
     page = admin_client.get(reverse("admin:articles_author_change", args=[author.pk]))
     data = form_data(page.content.decode(), "author_form")
@@ -208,7 +208,8 @@ def test_an_author_page_has_photo_role_bio_and_a_feed(admin_client, client, comm
         assert admin_client.post(page.request["PATH_INFO"], data).status_code == 302
     author.refresh_from_db()
     assert author.photo.name != old
-    assert default_storage.exists(author.photo.name) and not default_storage.exists(old)
+    assert default_storage.exists(author.photo.name)
+    assert RetiredFile.objects.filter(name=old).exists()
 
 
 def test_no_author_feed_before_anything_of_theirs_is_public(client):

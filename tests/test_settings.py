@@ -32,6 +32,7 @@ def manage(*args, **env):
         ({"CACHE_URL": "memcached://x"}, "CACHE_URL scheme"),
         ({**PRODUCTION, "CACHE_URL": "locmem://"}, "must name a shared cache"),
         ({**PRODUCTION, "TRUSTED_PROXIES": "10.0.0.0/33"}, "TRUSTED_PROXIES"),
+        ({"MEDIA_RETENTION_DAYS": "thirty"}, "MEDIA_RETENTION_DAYS must be a whole number"),
     ],
 )
 def test_missing_production_settings_stop_with_a_sentence_not_a_traceback(env, message):

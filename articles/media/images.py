@@ -12,7 +12,6 @@ from pathlib import PurePosixPath
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
@@ -166,9 +165,3 @@ def delete_files(name: str, renditions: dict) -> None:
     for path in [name, *renditions.values()]:
         if path:
             default_storage.delete(path)
-
-
-def delete_files_on_commit(name: str, renditions: dict) -> None:
-    """Once the change that stopped using them is committed (never before: it may roll back)."""
-    if name or renditions:
-        transaction.on_commit(lambda: delete_files(name, renditions))

@@ -2,6 +2,7 @@
 (`from articles.models import Article`). In the order they build on each other:
 
 - languages: the site's languages, their addresses and how each is searched (no models)
+- retention: uploaded originals nothing shows any more, kept for a while
 - images: the picture library
 - topics: topics (tags) with their names per language, and authors
 - addresses: every address an article has had, and editors' redirects
@@ -23,6 +24,7 @@ from articles.models.languages import (
 )
 from articles.models.newsroom import Autosave, Correction, ReviewNote
 from articles.models.reading import ReadCount
+from articles.models.retention import RetiredFile
 from articles.models.sharing import ShareLink
 from articles.models.topics import Author, Tag, TagName, TagQuerySet, languages_with_articles
 
@@ -39,6 +41,7 @@ __all__ = [
     "ImageQuerySet",
     "ReadCount",
     "Redirect",
+    "RetiredFile",
     "ReviewNote",
     "ShareLink",
     "Tag",

@@ -16,11 +16,11 @@ from articles.media.images import (
     SHARE,
     clean_copy,
     delete_files,
-    delete_files_on_commit,
     make_renditions,
     stored_name,
     validate_image,
 )
+from articles.models.retention import retire_on_commit
 
 
 def _article():
@@ -122,13 +122,13 @@ class Image(models.Model):
             raise
         loaded_name, loaded_renditions = self._loaded_file
         if loaded_name and loaded_name != self.file.name:
-            delete_files_on_commit(loaded_name, loaded_renditions)  # replaced everywhere
+            retire_on_commit(loaded_name, loaded_renditions)  # replaced everywhere
         self._loaded_file = (self.file.name, self.renditions)
 
     def delete(self, *args, **kwargs):
         name, renditions = self.file.name, self.renditions
         result = super().delete(*args, **kwargs)
-        delete_files_on_commit(name, renditions)
+        retire_on_commit(name, renditions)
         return result
 
     @classmethod

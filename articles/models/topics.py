@@ -8,8 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, JSONObject
 
-from articles.media.images import clean_copy, delete_files_on_commit, stored_name, validate_image
+from articles.media.images import clean_copy, stored_name, validate_image
 from articles.models.languages import TRANSLATED_LANGUAGES, page_language, slug_url
+from articles.models.retention import retire_on_commit
 
 PHOTO_WIDTH = 400
 
@@ -205,7 +206,7 @@ class Author(models.Model):
             self.photo.save(stored_name(self.slug, extension), content, save=False)
         super().save(*args, **kwargs)
         if self._loaded_photo and self._loaded_photo != self.photo.name:
-            delete_files_on_commit(self._loaded_photo, {})  # replaced or cleared
+            retire_on_commit(self._loaded_photo, {})  # replaced or cleared
         self._loaded_photo = self.photo.name
 
     def get_absolute_url(self):
