@@ -21,7 +21,7 @@ RUN_ENV = DEBUG=false HTTPS=false SERVE_MEDIA=true PORT=$(PORT) \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
 
-.PHONY: help run test check static-checks cluster bench bench-consent drill loadtest soak backup restore lint format lock \
+.PHONY: help run test check static-checks cluster bench bench-consent drill loadtest soak backup restore recover archive-status lint format lock \
 	stopdb clean test-system-packages cluster-system-packages
 help:
 	@echo "make run    install, start the database, migrate, load the demo and serve on :$(PORT)"
@@ -33,6 +33,7 @@ help:
 	@echo "make drill  20 slow clients for 60 s against gunicorn alone, then behind Varnish"
 	@echo "make soak   10 minutes of mixed traffic, Redis and PostgreSQL restarted, memory per worker"
 	@echo "make backup | restore [FILE=var/backups/...]   pg_dump / pg_restore of the site's database"
+	@echo "make recover [AT=\"2026-12-03 16:59+05\"]   the private database from its WAL archive"
 	@echo "make lint | format | lock | stopdb | clean"
 
 # Everything is installed from requirements.lock: exact versions with their hashes, the same on
@@ -63,6 +64,7 @@ run: $(STAMP) $(MO) var/secret_key
 	@# Commands run beside this site (manage.py import_article...) use its cache and address.
 	@$(RUN_ENV) $(PY) -c 'import os, pathlib, newsportal.env as e; e.write_site_env(pathlib.Path("var/site.env"), {k: os.environ[k] for k in ("CACHE_URL", "SITE_URL")})'
 	@$(RUN_ENV) $(PY) manage.py migrate --noinput
+	@[ -n "$$DATABASE_URL" ] || $(PY) -m newsportal.archive base --if-older-than 24
 	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
 	@$(RUN_ENV) $(PY) manage.py load_demo
 	@echo
@@ -176,6 +178,17 @@ backup: $(STAMP)
 
 restore: $(STAMP)
 	$(PY) manage.py restore $(FILE)
+
+# The private PostgreSQL archives its WAL continuously (var/backups/wal, at most 60 s behind) and
+# takes a base backup a day (var/backups/base). `make recover` rebuilds var/postgres from them: to
+# the last archived change, or to AT="2026-12-03 16:59:00+05" (before a mistake). Stop the server
+# first (make stopdb); the old data directory is kept aside.
+recover: $(STAMP)
+	$(PY) -m newsportal.archive recover $(if $(AT),--at "$(AT)")
+	$(PY) manage.py check_media --repair
+
+archive-status: $(STAMP)
+	$(PY) -m newsportal.archive status
 
 lint: static-checks
 

