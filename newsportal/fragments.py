@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.cache import cache
 
+from newsportal import replica
 from newsportal.invalidation import EVERYTHING, purged_since, stamps
 from newsportal.pagecache import page_lifetime
 
@@ -72,7 +73,7 @@ def cached(name: str, build: Callable[[], tuple[Any, Iterable[str]]], request=No
         found = valid([name], request)
     if name in found:
         return found[name]
-    started = time.time()
+    started = time.time() - replica.staleness()  # read from a replica: as old as it may be
     value, keys = build()
     recorded = stamps({EVERYTHING, *keys})  # read now, not earlier in the request
     lifetime = page_lifetime()

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 
+from newsportal import replica
+
 
 def no_store(response):
     """Health answers are about this moment: nothing may keep them (cheaper than never_cache)."""
@@ -27,7 +29,8 @@ def healthz(request):
 
 
 def readyz(request):
-    """The process can serve pages: PostgreSQL answers."""
+    """The process can serve pages: PostgreSQL answers (and how the replica is, if any: it is
+    optional, so a lagging or absent one never makes the app server unready)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -35,7 +38,7 @@ def readyz(request):
         return no_store(
             HttpResponse("database unavailable\n", status=503, content_type="text/plain")
         )
-    return no_store(HttpResponse("ready\n", content_type="text/plain"))
+    return no_store(HttpResponse(f"ready\n{replica.status()}\n", content_type="text/plain"))
 
 
 HEALTH_PATHS = {"/healthz", "/readyz"}

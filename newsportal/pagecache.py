@@ -28,7 +28,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
-from newsportal import querystrings
+from newsportal import querystrings, replica
 from newsportal.invalidation import EVERYTHING, purged_since, stamps
 from newsportal.languages import strip_language
 from newsportal.ratelimit import over_limit, too_many
@@ -132,8 +132,10 @@ class PageCacheMiddleware:
 
         if over_limit(request, "render"):
             return too_many(request)
-        started = time.time()
-        response = self.get_response(request)
+        with replica.public_reads():
+            # Read from a replica, what it shows may be older than the render: as old as that.
+            started = time.time() - replica.staleness()
+            response = self.get_response(request)
         if self.is_storable(response):
             self.store(request, response, key, started)
         response["X-Cache"] = "miss"

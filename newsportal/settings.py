@@ -152,6 +152,21 @@ DATABASES = {
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     fail("DATABASE_URL must point at PostgreSQL (postgres://...); no other database is supported.")
+# A streaming replica for public pages (newsportal/replica.py): skipped while it lags more than
+# REPLICA_MAX_LAG seconds or does not answer. Never migrated; in tests, a mirror of the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )  # fmt: skip
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 1)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsportal.replica.ReplicaRouter"]
+try:
+    REPLICA_MAX_LAG = float(os.environ.get("REPLICA_MAX_LAG", "5"))
+    REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "2"))
+except ValueError:
+    fail("REPLICA_MAX_LAG and REPLICA_CHECK_SECONDS must be numbers of seconds.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
