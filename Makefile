@@ -21,7 +21,7 @@ RUN_ENV = DEBUG=false HTTPS=false SERVE_MEDIA=true PORT=$(PORT) \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
 
-.PHONY: help run test check static-checks cluster bench bench-consent drill loadtest soak backup restore recover archive-status lint format lock \
+.PHONY: help run test check static-checks cluster bench bench-consent drill loadtest soak backup restore recover archive-status failover lint format lock \
 	stopdb clean test-system-packages cluster-system-packages
 help:
 	@echo "make run    install, start the database, migrate, load the demo and serve on :$(PORT)"
@@ -133,6 +133,10 @@ check: static-checks
 # app servers, Redis, the private PostgreSQL (or DATABASE_URL) and a local S3 server for media.
 cluster: $(STAMP) $(MO) var/secret_key cluster-system-packages
 	$(PY) deploy/cluster.py
+
+# The cluster's replica becomes the primary (refused while the primary answers; FORCE=1 stops it).
+failover: $(STAMP)
+	$(PY) deploy/replica.py
 
 cluster-system-packages:
 	@missing=""; \

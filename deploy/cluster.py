@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from deploy import media  # noqa: E402
+from deploy import media, replica  # noqa: E402
 from deploy.edge import Varnish, available  # noqa: E402
 from newsportal.env import write_site_env  # noqa: E402
 
@@ -41,7 +41,7 @@ CLUSTER_DIR = ROOT / "var" / "cluster"
 SITE_ENV = ROOT / "var" / "site.env"  # read by manage.py (newsportal/env.py)
 SHARED_WITH_COMMANDS = [
     "SITE_URL", "DATABASE_URL", "CACHE_URL", "EDGE_PURGE_URLS", "S3_BUCKET", "S3_ENDPOINT_URL",
-    "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "MEDIA_URL",
+    "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "MEDIA_URL", "DATABASE_REPLICA_URL",
 ]  # fmt: skip
 
 
@@ -90,6 +90,7 @@ class Cluster:
         self.varnish = None
         self.redis = None
         self.media_front = None
+        self.replica = None
 
     def start(self, *command, env=None, **kwargs) -> subprocess.Popen:
         process = subprocess.Popen(command, cwd=ROOT, env=env, **kwargs)
@@ -151,12 +152,17 @@ class Cluster:
 
     def environment(self, redis_url: str, bucket: dict, sockets: Path) -> dict:
         database_url = os.environ.get("DATABASE_URL")
+        databases = {"DATABASE_URL": database_url}
         if not database_url:
             # A database of its own on the private server: its uploads live in the cluster's
-            # bucket, which `make run` cannot see.
+            # bucket, which `make run` cannot see. And a streaming replica of that server, for
+            # public pages and to fail over to (deploy/replica.py).
             from newsportal import localdb
 
-            database_url = localdb.database_url(CLUSTER_DATABASE)
+            localdb.database_url(CLUSTER_DATABASE)  # made on first use
+            self.replica = replica.start()
+            urls = replica.database_urls(CLUSTER_DATABASE, self.replica)
+            databases = {"DATABASE_URL": urls[0], "DATABASE_REPLICA_URL": urls[1]}
         return {
             **os.environ,
             "DEBUG": "false",
@@ -164,7 +170,7 @@ class Cluster:
             "SECRET_KEY": os.environ.get("SECRET_KEY") or (ROOT / "var/secret_key").read_text(),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SITE_URL": f"http://127.0.0.1:{EDGE_PORT}",
-            "DATABASE_URL": database_url,
+            **databases,
             "CACHE_URL": redis_url,
             "EDGE_PURGE_URLS": f"unix:{sockets / 'purge.sock'}",
             # The app servers listen on Unix sockets only the edge opens.
@@ -185,7 +191,7 @@ class Cluster:
         sockets = self.sockets()
         env = self.environment(redis_url, self.bucket(), sockets)
         # manage.py beside the cluster uses its database, cache, bucket and address.
-        write_site_env(SITE_ENV, {name: env[name] for name in SHARED_WITH_COMMANDS})
+        write_site_env(SITE_ENV, {name: env[name] for name in SHARED_WITH_COMMANDS if name in env})
         for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"],
                         ["load_demo"]):  # fmt: skip
             subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
@@ -201,7 +207,9 @@ class Cluster:
         )  # fmt: skip
         wait_for(f"{self.varnish.url}/")
         database = (os.environ.get("DATABASE_URL") and "DATABASE_URL") or (
-            f"{CLUSTER_DATABASE} on the private server in var/postgres"
+            f"{CLUSTER_DATABASE} on the private server in var/postgres,\n"
+            f"                                 streamed to a replica in {self.replica} "
+            "(make failover)"
         )
         print(f"""
   The portal, through the edge:  http://127.0.0.1:{EDGE_PORT}/
@@ -218,6 +226,8 @@ class Cluster:
 
     def stop(self) -> None:
         SITE_ENV.unlink(missing_ok=True)
+        if self.replica:
+            replica.stop()
         if self.varnish:
             self.varnish.stop()
         if self.media_front:

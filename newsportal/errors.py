@@ -3,7 +3,7 @@
 import sys
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, InternalError, OperationalError
 from django.shortcuts import render
 from django.views import defaults
 
@@ -47,6 +47,17 @@ def bad_request(request, exception):
     return response
 
 
+def database_away(error) -> bool:
+    """Lost, or answering read-only (a replica before its promotion): try again in a moment."""
+    read_only_sql_transaction = "25006"
+    cause = getattr(error, "__cause__", None)
+    read_only = (
+        isinstance(error, InternalError)
+        and getattr(cause, "pgcode", "") == read_only_sql_transaction
+    )
+    return isinstance(error, (OperationalError, InterfaceError)) or read_only
+
+
 def server_error(request):
     """handler500: a lost database is a 503 (try again soon), anything else a 500.
 
@@ -55,7 +66,9 @@ def server_error(request):
     middleware), so `sys.exception()` is the cause.
     """
     context = {"site_name": settings.SITE_NAME, **_admin_context()}
-    if isinstance(sys.exception(), (OperationalError, InterfaceError)):
+    if database_away(sys.exception()):
+        # In the admin: the primary is gone and the replica not yet promoted (make failover).
+        context["newsroom"] = _in_admin(request)
         response = render(None, "503.html", context, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"

@@ -97,16 +97,18 @@ def is_running() -> bool:
     return (DATA_DIR / "postmaster.pid").exists()
 
 
-def _pg_ctl(*args: str) -> None:
-    _package().pg_ctl(["-w", "-m", "fast", *args], pgdata=DATA_DIR, user=_server().system_user)
+def pg_ctl(*args: str, data_dir: Path = DATA_DIR) -> None:
+    """pg_ctl on a data directory of the private server's kind (as the user that runs them)."""
+    _package().pg_ctl(["-w", "-t", "60", *args], pgdata=data_dir, user=cluster(data_dir).user)
 
 
 def stop() -> None:
     """Stop the private server (fast shutdown); its data stays in var/postgres."""
     if is_running():
-        _pg_ctl("stop")
+        pg_ctl("-m", "fast", "stop")
 
 
 def restart() -> None:
     """Restart the private server (for the outage drill in `make loadtest`)."""
-    _pg_ctl("restart")
+    _server()
+    pg_ctl("-m", "fast", "restart")

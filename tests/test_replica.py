@@ -9,7 +9,9 @@ from unittest import mock
 
 import psycopg2
 import pytest
-from django.db import connections
+from django.db import InternalError, OperationalError, connections
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
 
 from newsportal import replica
 from newsportal.invalidation import EVERYTHING, purge
@@ -203,3 +205,58 @@ def test_a_real_replica_serves_readers_until_it_lags_or_stops(tmp_path):
         for data in (standby, tmp_path / "primary"):
             if (data / "postmaster.pid").exists():
                 pg_ctl(data, user, "stop")
+
+
+# Failover: between the primary's loss and the replica's promotion
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "error",
+    [
+        OperationalError("could not connect: no server accepts writes"),
+        InternalError("cannot execute UPDATE in a read-only transaction"),
+    ],
+    ids=["no primary", "read-only server"],
+)
+def test_editors_are_told_the_newsroom_is_read_only_for_a_moment(staff_client, error):
+    if isinstance(error, InternalError):  # as Django raises psycopg2's ReadOnlySqlTransaction
+        error.__cause__ = type("ReadOnlySqlTransaction", (Exception,), {"pgcode": "25006"})()
+    staff_client.raise_request_exception = False
+    with mock.patch("django.contrib.admin.sites.AdminSite.index", side_effect=error):
+        response = staff_client.get(reverse("admin:index"))
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assertContains(response, "The newsroom is read-only for a moment", status_code=503)
+
+
+def test_readers_are_told_to_come_back_in_a_moment(client):
+    client.raise_request_exception = False
+    with mock.patch(
+        "articles.reading.front_page.FrontPageView.get_queryset",
+        side_effect=OperationalError("could not connect"),
+    ):
+        response = client.get("/")
+    assertContains(response, "Part of the site is not answering just now", status_code=503)
+    assertNotContains(response, "newsroom is read-only", status_code=503)
+
+
+def test_the_cluster_names_both_servers_and_takes_the_one_that_accepts_writes(tmp_path):
+    from deploy import replica as cluster_replica
+
+    both, replica_only = cluster_replica.database_urls("portal", tmp_path / "replica")
+    assert "target_session_attrs=read-write" in both
+    assert f"host={cluster_replica.localdb.DATA_DIR},{tmp_path / 'replica'}" in both
+    assert replica_only.endswith(f"?host={tmp_path / 'replica'}")
+
+
+def test_failover_is_refused_while_the_primary_answers(monkeypatch, tmp_path):
+    from deploy import replica as cluster_replica
+
+    monkeypatch.setattr(cluster_replica, "DATA", tmp_path)
+    (tmp_path / "standby.signal").touch()
+    monkeypatch.setattr(cluster_replica, "primary_answers", lambda: True)
+    with pytest.raises(SystemExit, match="would make two servers take writes"):
+        cluster_replica.failover()
+    (tmp_path / "standby.signal").unlink()
+    with pytest.raises(SystemExit, match="no replica"):
+        cluster_replica.failover()
