@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from deploy import media, replica  # noqa: E402
+from deploy import media, offsite, replica  # noqa: E402
 from deploy.edge import Varnish, available  # noqa: E402
 from newsportal.env import write_site_env  # noqa: E402
 
@@ -91,6 +91,7 @@ class Cluster:
         self.redis = None
         self.media_front = None
         self.replica = None
+        self.shipper = None
 
     def start(self, *command, env=None, **kwargs) -> subprocess.Popen:
         process = subprocess.Popen(command, cwd=ROOT, env=env, **kwargs)
@@ -127,6 +128,10 @@ class Cluster:
         browsers fetch files from (deploy/media.py)."""
         process, endpoint, key_id, secret = media.start_bucket(BIN / "moto_server", S3_PORT)
         self.processes.append(process)
+        if not os.environ.get("DATABASE_URL"):  # the private server's archive, off the machine
+            s3 = media.client(endpoint, key_id, secret)
+            offsite.create_bucket(s3)
+            self.shipper = offsite.Shipper(s3)
         self.media_front = media.serve_files(MEDIA_PORT, endpoint, key_id, secret)
         return {
             "S3_BUCKET": media.BUCKET, "S3_ENDPOINT_URL": endpoint, "S3_REGION": "us-east-1",
@@ -211,6 +216,11 @@ class Cluster:
             f"                                 streamed to a replica in {self.replica} "
             "(make failover)"
         )
+        archived = (
+            f"var/backups, copied every 10 s to the bucket {offsite.BUCKET}"
+            if self.shipper
+            else "your server's own (DATABASE_URL)"
+        )
         print(f"""
   The portal, through the edge:  http://127.0.0.1:{EDGE_PORT}/
   The admin:                     http://127.0.0.1:{EDGE_PORT}/admin/
@@ -218,6 +228,7 @@ class Cluster:
   Redis (cache, purge stamps):   redis://:***@127.0.0.1:{REDIS_PORT}/1 (password: var/site.env)
   Media bucket (S3, keys only):  {env["S3_ENDPOINT_URL"]}/{media.BUCKET}/
   Media for readers (read only): {env["MEDIA_URL"]}
+  Database archive (WAL, base):  {archived}
   PostgreSQL:                    {database}
   An editor account (in another terminal):
     DATABASE_URL='{env["DATABASE_URL"]}' {sys.executable} manage.py createsuperuser
@@ -253,6 +264,7 @@ def main():
         signal.signal(name, interrupt)
     try:
         cluster.run()
+        shipped = float("-inf")
         while True:
             if cluster.redis is not None and cluster.redis.poll() is not None:
                 # An outage to drill, not a reason to stop: pages are served uncached.
@@ -260,6 +272,9 @@ def main():
                       "degraded). Stop with Ctrl-C.", file=sys.stderr, flush=True)  # fmt: skip
                 cluster.processes.remove(cluster.redis)
                 cluster.redis = None
+            if cluster.shipper and time.monotonic() - shipped > 10:
+                cluster.shipper.ship()  # new WAL segments and base backups, to the bucket
+                shipped = time.monotonic()
             if any(p.poll() is not None for p in cluster.processes):
                 print("cluster: a process stopped; stopping the rest", file=sys.stderr)
                 break

@@ -52,6 +52,8 @@ def start_bucket(moto_server: Path, port: int, log=subprocess.DEVNULL):
     key = iam.create_access_key(UserName="newsportal")["AccessKey"]
     s3 = client(endpoint, key["AccessKeyId"], key["SecretAccessKey"])
     s3.create_bucket(Bucket=BUCKET)
+    # Versioned: an upload written over, or deleted, keeps its older version (issue 26.3).
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
     return process, endpoint, key["AccessKeyId"], key["SecretAccessKey"]
 
 
