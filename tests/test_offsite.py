@@ -13,14 +13,26 @@ MOTO = Path(sys.executable).parent / "moto_server"
 pytestmark = pytest.mark.skipif(not MOTO.exists(), reason="moto[server] is not installed")
 
 
-@pytest.fixture
-def s3():
+@pytest.fixture(scope="module")
+def moto():
     process, endpoint, key_id, secret = media.start_bucket(MOTO, free_port())
-    client = media.client(endpoint, key_id, secret)
-    offsite.create_bucket(client)
-    yield client
+    yield media.client(endpoint, key_id, secret)
     process.terminate()
     process.wait(10)
+
+
+@pytest.fixture
+def s3(moto, request):
+    """The server of the module, and a backup bucket of the test's own (the default name)."""
+    for key in offsite.keys(moto) if offsite.BUCKET in _buckets(moto) else ():
+        moto.delete_object(Bucket=offsite.BUCKET, Key=key)
+    if offsite.BUCKET not in _buckets(moto):
+        offsite.create_bucket(moto)
+    return moto
+
+
+def _buckets(s3) -> set[str]:
+    return {bucket["Name"] for bucket in s3.list_buckets()["Buckets"]}
 
 
 def test_finished_segments_and_whole_base_backups_are_shipped_once(s3, tmp_path):
