@@ -212,7 +212,7 @@ def test_editors_are_told_the_newsroom_is_read_only_for_a_moment(staff_client, e
     if isinstance(error, InternalError):  # as Django raises psycopg2's ReadOnlySqlTransaction
         error.__cause__ = type("ReadOnlySqlTransaction", (Exception,), {"pgcode": "25006"})()
     staff_client.raise_request_exception = False
-    with mock.patch("django.contrib.admin.sites.AdminSite.index", side_effect=error):
+    with mock.patch("django.contrib.admin.sites.AdminSite.get_app_list", side_effect=error):
         response = staff_client.get(reverse("admin:index"))
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assertContains(response, "The newsroom is read-only for a moment", status_code=503)
