@@ -38,7 +38,8 @@ def readyz(request):
         return no_store(
             HttpResponse("database unavailable\n", status=503, content_type="text/plain")
         )
-    return no_store(HttpResponse(f"ready\n{replica.status()}\n", content_type="text/plain"))
+    said = f"ready\n{replica.status()}\n" if replica.configured() else "ready\n"
+    return no_store(HttpResponse(said, content_type="text/plain"))
 
 
 HEALTH_PATHS = {"/healthz", "/readyz"}

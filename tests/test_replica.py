@@ -33,6 +33,11 @@ def with_replica(settings):
     replica._state["checked"] = float("-inf")
 
 
+@pytest.mark.django_db
+def test_without_a_replica_readyz_says_ready_as_ever(client):
+    assert client.get("/readyz").content == b"ready\n"
+
+
 def test_without_a_replica_every_read_goes_to_the_primary():
     router = replica.ReplicaRouter()
     with replica.public_reads():
