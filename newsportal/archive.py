@@ -211,9 +211,11 @@ def first_segment(base: Path) -> str:
     return f"{ranges['Timeline']:08X}{high:08X}{low >> 24:08X}"
 
 
-def wait_for_promotion(connect, timeout: float = 600) -> None:
+def wait_for_promotion(connect, alive, data: Path, timeout: float = 3600) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if not alive():
+            gave_up(data)
         with (
             contextlib.suppress(Exception),
             contextlib.closing(connect()) as connection,
@@ -223,7 +225,26 @@ def wait_for_promotion(connect, timeout: float = 600) -> None:
             if not cursor.fetchone()[0]:
                 return
         time.sleep(0.5)
-    raise SystemExit("archive: the server did not finish its recovery in time; see its log.")
+    raise SystemExit(f"archive: the server did not finish its recovery in time; see {data}/log.")
+
+
+def gave_up(data: Path):
+    """The recovering server stopped: why, in its own words, and what to do."""
+    log = data / "log"
+    lines = log.read_text(errors="replace").splitlines()[-20:] if log.exists() else []
+    lines = [line for line in lines if "FATAL" in line] or lines[-4:]  # the reason, if it gave one
+    reached = any("before configured recovery target was reached" in line for line in lines)
+    advice = (
+        "The moment is later than the last archived change: recover without AT (everything "
+        "there is), or choose an earlier moment."
+        if reached
+        else "Its log is below."
+    )
+    raise SystemExit(
+        f"archive: the server stopped before the recovery was done. {advice} Nothing was lost: "
+        "the old data directory is kept aside (var/postgres.before-recovery-*), and recovery can "
+        "be run again (its folder is made afresh each time).\n  " + "\n  ".join(lines)
+    )
 
 
 @contextlib.contextmanager

@@ -63,17 +63,29 @@ def base_backup() -> Path:
 
 def start_recovered(recovered: archive.Cluster | None = None):
     """Start the server on a data directory `archive.recover` prepared, wait until it has
-    replayed the archive and been promoted, then drop the recovery settings."""
+    replayed the archive and been promoted, then drop the recovery settings. Stops with a
+    sentence (and the log's last lines) if the server gives up on the way."""
+    import subprocess
+
     import psycopg2
 
     recovered = recovered or cluster()
+    data = recovered.data_dir
+    sockets = _package().utils.find_suitable_socket_dir(
+        data, _package().PostgresServer.runtime_path
+    )
+    try:  # until it accepts connections: once consistent, still replaying
+        pg_ctl("-o", f"-h '' -k {sockets}", "-l", str(data / "log"), "start", data_dir=data,
+               wait=3600)  # fmt: skip
+    except subprocess.CalledProcessError:
+        archive.gave_up(data)
+    connect = lambda: psycopg2.connect(host=str(sockets), user="postgres", dbname="postgres")  # noqa: E731
+    archive.wait_for_promotion(connect, alive=lambda: (data / "postmaster.pid").exists(), data=data)
+    recovered.finish_recovery(connect)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        server = _package().get_server(recovered.data_dir, cleanup_mode=None)
-        server.ensure_postgres_running()  # a handle this process had already: start it again
-    connect = lambda: psycopg2.connect(server.get_uri())  # noqa: E731
-    archive.wait_for_promotion(connect)
-    recovered.finish_recovery(connect)
+        server = _package().get_server(data, cleanup_mode=None)
+        server.ensure_postgres_running()  # reads the running server's address
     return server
 
 
@@ -97,9 +109,10 @@ def is_running() -> bool:
     return (DATA_DIR / "postmaster.pid").exists()
 
 
-def pg_ctl(*args: str, data_dir: Path = DATA_DIR) -> None:
+def pg_ctl(*args: str, data_dir: Path = DATA_DIR, wait: int = 60) -> None:
     """pg_ctl on a data directory of the private server's kind (as the user that runs them)."""
-    _package().pg_ctl(["-w", "-t", "60", *args], pgdata=data_dir, user=cluster(data_dir).user)
+    user = cluster(data_dir).user
+    _package().pg_ctl(["-w", "-t", str(wait), *args], pgdata=data_dir, user=user)
 
 
 def stop() -> None:

@@ -112,7 +112,11 @@ def test_recover_to_a_moment_brings_back_an_article_deleted_after_it(tmp_path):
             assert archived(cluster, cursor.fetchone()[0])
         pg_ctl("stop")
 
-        aside = cluster.recover(moment, say=lambda line: None)
+        # A moment later than anything archived: the server gives up, and says why.
+        cluster.recover(moment + timedelta(days=1), say=lambda line: None)
+        with pytest.raises(SystemExit, match="later than the last archived change"):
+            localdb.start_recovered(cluster)
+        aside = cluster.recover(moment, say=lambda line: None)  # again, to the right moment
         recovered = localdb.start_recovered(cluster)
         with psycopg2.connect(recovered.get_uri()) as conn, conn.cursor() as cursor:
             cursor.execute("SELECT title FROM articles_article ORDER BY id")
