@@ -5,9 +5,6 @@ original where it was (renditions are made again from it: `manage.py check_media
 `manage.py purge_media` deletes what has waited long enough; nothing that a row still names.
 """
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -20,10 +17,6 @@ class RetiredFile(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def purge_after(self):
-        return self.retired_at + timedelta(days=settings.MEDIA_RETENTION_DAYS)
 
 
 def retire_on_commit(name: str, renditions: dict) -> None:

@@ -21,9 +21,9 @@ class Command(BaseCommand):
         if repair:
             self.remake_renditions()
         named, stored = referenced_files(), stored_files()
-        retired = dict(RetiredFile.objects.values_list("name", "retired_at"))
+        retired = set(RetiredFile.objects.values_list("name", flat=True))
         missing = sorted(named - stored)
-        unnamed = sorted(stored - named - set(retired))
+        unnamed = sorted(stored - named - retired)
         for name in missing:
             self.stdout.write(f"missing: {name} (named in the database, not in the storage)")
         for name in unnamed:

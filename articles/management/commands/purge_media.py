@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -17,15 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--now", nargs="+", metavar="NAME", help=takedown)
 
     def handle(self, *args, now=None, **options):
-        retired = RetiredFile.objects.all()
         if now:
-            retired = retired.filter(name__in=now)
+            due = list(RetiredFile.objects.filter(name__in=now))
+        else:
+            waited = timezone.now() - timedelta(days=settings.MEDIA_RETENTION_DAYS)
+            due = list(RetiredFile.objects.filter(retired_at__lte=waited))  # indexed
         kept = 0
-        due = [
-            file
-            for file in retired.order_by("retired_at")
-            if now or file.purge_after <= timezone.now()
-        ]
         in_use = referenced_files() if due else set()
         for file in due:
             if file.name not in in_use:  # named again (a recovery brought its row back): kept
