@@ -42,9 +42,7 @@ def _server():
     archive.keep_archiving(
         cluster(),
         server,
-        restart=lambda: _package().pg_ctl(
-            ["-w", "-m", "fast", "restart"], pgdata=DATA_DIR, user=server.system_user
-        ),
+        restart=lambda: pg_ctl("-m", "fast", "restart"),  # once, to turn archiving on
         bin_dir=bin_path(),
     )
     return server
