@@ -21,7 +21,7 @@ def test_generates_published_articles_with_realistic_bodies():
     assert Article.objects.published().count() == 30
     for article in articles:
         words = len(article.body.split())
-        assert 600 <= words <= 1700, words
+        assert 200 <= words <= 900, words
         assert 1 <= article.tags.count() <= 4
 
 
