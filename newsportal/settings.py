@@ -198,7 +198,7 @@ PAGE_CACHE_EXCLUDED_PATHS = (f"/{ADMIN_URL}", "/healthz", "/readyz", "/consent/"
 # The query parameters each path's pages take (longest prefix wins; newsportal/querystrings.py).
 # Others make a page uncacheable; tracking parameters (utm_*, fbclid...) are ignored everywhere.
 PAGE_CACHE_QUERY_PARAMETERS = {
-    "/": {"page"},
+    "/": {"page", "before", "after"},
     "/search/": {"q", "page"},
     "/sitemap": {"p"},
     "/articles/": set(),

@@ -44,12 +44,18 @@ def one_article():
     make_article("A story", tags=[], slug="a-story")
 
 
+CURSOR = TEXT | st.from_regex(r"-?[0-9]{1,18}-[0-9]{1,19}", fullmatch=True)
+
+
 @EXAMPLES
-@given(path=st.sampled_from(PUBLIC_PATHS), slug=TEXT, page=TEXT, q=TEXT)
-def test_public_urls_never_fail_whatever_the_slug_page_or_query(one_article, path, slug, page, q):
+@given(path=st.sampled_from(PUBLIC_PATHS), slug=TEXT, page=TEXT, q=TEXT, cursor=CURSOR,
+       where=st.sampled_from(["before", "after"]))  # fmt: skip
+def test_public_urls_never_fail_whatever_the_slug_page_or_query(
+    one_article, path, slug, page, q, cursor, where
+):
     url = path.format(quote(slug, safe="")) if "{}" in path else path
-    response = Client().get(url, {"page": page, "q": q})
-    assert response.status_code < 500
+    assert Client().get(url, {"page": page, "q": q}).status_code < 500
+    assert Client().get(url, {where: cursor}).status_code < 500
 
 
 @pytest.mark.parametrize("path", ["/articles/%00/", "/tags/a%00b/", "/%00", "/ru/articles/%00/"])

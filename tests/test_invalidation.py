@@ -220,14 +220,17 @@ def test_shared_cards_follow_a_renamed_tag(client, desk, committed):
     assertNotContains(client.get("/"), ">Energy</a>")
 
 
-def test_list_counts_follow_new_articles(client, committed, settings):
+def test_list_pages_follow_new_articles(client, committed, settings):
     tag = make_tag("Steppe")
     for _ in range(21):
         make_article(tags=[tag])
-    assertContains(client.get(tag.get_absolute_url()), "Page 1 of 2")
-    assertNotContains(client.get("/"), "Page 1 of")  # four top stories, then 17: one page
+    assertContains(client.get(tag.get_absolute_url()), 'rel="next"')  # 20, then 1
+    assertNotContains(client.get("/"), 'rel="next"')  # four top stories, then 17: one page
     with committed():
         for _ in range(21):
             make_article(tags=[tag])
-    assertContains(client.get(tag.get_absolute_url()), "Page 1 of 3")
-    assertContains(client.get("/"), "Page 1 of 2")  # four top stories, then 38
+    older = client.get(tag.get_absolute_url()).context["page_obj"].older
+    second = client.get(tag.get_absolute_url(), {"before": older})
+    assert len(second.context["articles"]) == 20  # 42: 20, 20, then 2
+    assertContains(second, 'rel="next"')
+    assertContains(client.get("/"), 'rel="next"')  # four top stories, then 38

@@ -31,8 +31,9 @@ LIFETIME = 24 * 3600
 
 
 def card_rows(queryset):
-    """What a list needs to find its cards: each article's id and time of its last save."""
-    return queryset.values_list("pk", "updated_at", named=True)
+    """What a list needs to find its cards: each article's id and time of its last save (and
+    of its publication: where the next page begins)."""
+    return queryset.values_list("pk", "updated_at", "published_at", named=True)
 
 
 def card_key(row, template: str, heading_level: int, found: dict) -> str:

@@ -19,9 +19,8 @@ from articles.reading.caching import (
     LISTS,
 )
 from articles.reading.cards import CARD, LEAD, SECONDARY, card_rows, render_many
-from articles.reading.paging import CardListPaginator
 from articles.reading.sections import current_section_tags
-from articles.reading.views import PAGE_SIZE, CacheKeysMixin, CountOnceMixin, listed
+from articles.reading.views import PAGE_SIZE, CacheKeysMixin, KeysetMixin, listed
 from newsportal.fragments import cached
 
 MOST_READ_KEY = "articles:most-read:{}"
@@ -75,15 +74,13 @@ def section_stories(tags, shown: list[int]) -> tuple[list[dict], list[str]]:
     return blocks, [LISTS, CARDS]
 
 
-class FrontPageView(CacheKeysMixin, CountOnceMixin, ListView):
+class FrontPageView(CacheKeysMixin, KeysetMixin, ListView):
     """The top stories (featured first, then the newest): a lead and three beside it; then the
     latest articles, and the most read."""
 
     paginate_by = PAGE_SIZE
     context_object_name = "articles"
     template_name = "articles/front_page.html"
-    count_key = LISTS
-    paginator_class = CardListPaginator
     TOP = 4
 
     def get_queryset(self):
@@ -100,7 +97,7 @@ class FrontPageView(CacheKeysMixin, CountOnceMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        first = context["page_obj"].number == 1
+        first = context["page_obj"].is_first
         top = self.top if first else []
         wanted = [(row, LEAD if i == 0 else SECONDARY, 2) for i, row in enumerate(top)]
         wanted += [(row, CARD, 3) for row in context["articles"]]
@@ -121,6 +118,9 @@ class FrontPageView(CacheKeysMixin, CountOnceMixin, ListView):
         named = ",".join(str(tag.pk) for tag in tags)
         key = f"front-sections:{get_language()}:{named}:{','.join(map(str, top))}"
         return cached(key, partial(section_stories, tags, top), self.request)
+
+    def get_purge_key(self):
+        return LISTS
 
     def cache_keys(self, context):
         return [LISTS, CARDS]

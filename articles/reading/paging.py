@@ -1,62 +1,119 @@
-"""A paginator that counts once per change of the list, not once per page view, and reads
-each page's articles (their ids, for the cards) once per change too.
+"""Lists newest first, paged by keyset, each page's rows read once per change of the list.
 
-COUNT(*) over thousands of published articles is the most expensive query of a list page. The
-count is kept under a key that holds the purge stamp of the list (read before counting), so any
-change to the list makes a new key; a count made from the old state can only be stored under
-the old key, which nobody reads again. It lives no longer than a page may (the next scheduled
-publication changes counts without a purge).
+A page is the rows just older than a cursor (`?before=<time>-<id>`), or just newer
+(`?after=`), or the newest: no OFFSET (page 2,000 of a topic costs what page 1 does) and no
+COUNT(*) (the most expensive query a list page had). Its address names the same articles for
+good, however many are published after it. An old `?page=N` address leads there once.
+
+A page's rows are kept under a key that holds the purge stamp of the list (read before the
+rows are), so any change to the list makes a new key; rows read from the old state can only be
+stored under the old key, which nobody reads again. They live no longer than a page may (the
+next scheduled publication changes lists without a purge).
 """
 
+import re
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
+
 from django.core.cache import cache
-from django.core.paginator import Paginator
-from django.utils.functional import cached_property
+from django.db.models import Q
 from django.utils.translation import get_language
 
 from newsportal.invalidation import stamps
 from newsportal.pagecache import page_lifetime
 
 
-class ListPaginator(Paginator):
-    def __init__(self, *args, purge_key: str, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.purge_key = purge_key
-        self.request = request
-
-    def kept(self, what: str) -> str:
-        """The cache key of `what` of this list as it is now (each language lists its own)."""
-        stamp = stamps([self.purge_key], self.request)[self.purge_key]
-        return f"{what}:{get_language()}:{self.purge_key}:{stamp}"
-
-    @staticmethod
-    def keep(key: str, value):
-        lifetime = page_lifetime()
-        if lifetime > 0:
-            cache.set(key, value, lifetime)
-        return value
-
-    @cached_property
-    def count(self):
-        key = self.kept("count")
-        count = cache.get(key)
-        return self.keep(key, super().count) if count is None else count
+def kept(purge_key: str, what: str, request=None):
+    """(key, value) of `what` of the list named `purge_key` as it is now (each language has
+    its own); value None when it is not kept."""
+    stamp = stamps([purge_key], request)[purge_key]
+    key = f"{what}:{get_language()}:{purge_key}:{stamp}"
+    return key, cache.get(key)
 
 
-class CardListPaginator(ListPaginator):
-    """For lists of `card_rows` (articles/reading/cards.py): a page's rows are kept as the count is,
-    and both are read at once. Their queryset is only used when they are not kept: it may come
-    lazily (a SimpleLazyObject), and is then not even built."""
+def keep(key: str, value):
+    lifetime = page_lifetime()
+    if lifetime > 0:
+        cache.set(key, value, lifetime)
+    return value
 
-    def _check_object_list_is_ordered(self):
-        """Not here: card_rows lists are ordered, newest first, and asking would build them."""
 
-    def page(self, number):
-        count_key, rows_key = self.kept("count"), self.kept(f"rows-{number}")
-        found = cache.get_many([count_key, rows_key])
-        if count_key in found:
-            self.__dict__["count"] = found[count_key]  # where cached_property keeps it
-        number = self.validate_number(number)
-        rows = found.get(rows_key)
-        if rows is None:
-            rows = self.keep(rows_key, list(super().page(number).object_list))
-        return self._get_page(rows, number, self)
+class Cursor(NamedTuple):
+    """A place in a list ordered newest first: (time, id) of the row it is at. Spelled in
+    addresses as `<microseconds since 1970>-<id>`: `?before=1714557600123456-8123`."""
+
+    at: datetime
+    pk: int
+
+    def __str__(self):
+        return f"{(self.at - EPOCH) // timedelta(microseconds=1)}-{self.pk}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Cursor | None":
+        match = CURSOR.fullmatch(text)
+        if not match:
+            return None
+        micro, pk = map(int, match.groups())
+        try:
+            return cls(EPOCH + timedelta(microseconds=micro), pk)
+        except OverflowError:
+            return None
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+CURSOR = re.compile(r"(-?\d{1,17})-(\d{1,18})")
+
+
+class KeysetPage:
+    """One page of a list by keyset: the rows just older than a cursor (`before`), or just
+    newer (`after`), or the newest (neither), from at most size + 1 rows (keyset_rows)."""
+
+    def __init__(self, rows, size, field, before=None, after=None):
+        self.field = field
+        self.is_first = before is None and after is None
+        more = len(rows) > size
+        rows = rows[:size]
+        if after is not None:
+            rows.reverse()  # read oldest first, shown newest first
+        self.object_list = rows
+        self.has_older = bool(rows) and (more if after is None else True)
+        self.has_newer = bool(rows) and not self.is_first and (after is None or more)
+        self.query = f"before={before}" if before else f"after={after}" if after else ""
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def cursor(self, row) -> Cursor:
+        return Cursor(getattr(row, self.field), row.pk)
+
+    @property
+    def newest(self):
+        """When the page's newest row was published (or made)."""
+        return getattr(self.object_list[0], self.field) if self.object_list else None
+
+    @property
+    def older(self) -> str:
+        """The cursor of the page after this one."""
+        return str(self.cursor(self.object_list[-1]))
+
+    @property
+    def newer(self) -> str:
+        return str(self.cursor(self.object_list[0]))
+
+
+def keyset_rows(queryset, field: str, size: int, before=None, after=None) -> list:
+    """At most size + 1 rows of `queryset` (ordered by -field, -id) older than `before`, or
+    newer than `after` (then oldest first), or the newest: the extra one says there are more.
+    The time bound comes first, so the list's index is read from the cursor on."""
+    if before is not None:
+        at, pk = before
+        queryset = queryset.filter(
+            Q(**{f"{field}__lte": at}), Q(**{f"{field}__lt": at}) | Q(pk__lt=pk)
+        )
+    elif after is not None:
+        at, pk = after
+        queryset = queryset.filter(
+            Q(**{f"{field}__gte": at}), Q(**{f"{field}__gt": at}) | Q(pk__gt=pk)
+        )
+        queryset = queryset.order_by(field, "pk")
+    return list(queryset[: size + 1])

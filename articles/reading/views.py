@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Lower
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import translation
@@ -33,7 +33,7 @@ from articles.reading.caching import (
     tag_name_key,
 )
 from articles.reading.cards import card_rows, render_cards
-from articles.reading.paging import CardListPaginator, ListPaginator
+from articles.reading.paging import Cursor, KeysetPage, keep, kept, keyset_rows
 from articles.reading.search import (
     add_snippets,
     clean_query,
@@ -81,28 +81,70 @@ class LastPageMixin:
             return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
 
 
-class CountOnceMixin(LastPageMixin):
-    """Lists count their articles once per change (articles/reading/paging.py)."""
-
-    count_key = None  # the purge key of the list
-
-    paginator_class = ListPaginator
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        return self.paginator_class(
-            queryset, per_page, purge_key=self.get_count_key(), request=self.request, **kwargs
-        )
-
-    def get_count_key(self) -> str:
-        return self.count_key
-
-
 class Moved(Exception):
-    """What was asked for lives at another address in this language (or under another
-    language's prefix): a 301 there."""
+    """What was asked for lives at another address: a 301 there (a 302 where the address may
+    answer again later)."""
 
-    def __init__(self, url):
-        self.url = url
+    def __init__(self, url, permanent=True):
+        self.url, self.permanent = url, permanent
+
+
+class KeysetMixin:
+    """A list newest first, paged by keyset (articles/reading/paging.py): `?before=` and
+    `?after=` name a page for good; an old `?page=N` address leads to where page N began, one
+    past the end to the oldest page, a cursor that is none to the first page."""
+
+    keyset_field = "published_at"
+    allow_empty_first_page = True
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.before, self.after = self.cursors(request)
+            return super().get(request, *args, **kwargs)
+        except Moved as moved:
+            return redirect(moved.url, permanent=moved.permanent)
+
+    @staticmethod
+    def cursors(request):
+        found = []
+        for name in ("before", "after"):
+            values = request.GET.getlist(name)
+            cursor = Cursor.parse(values[0]) if len(values) == 1 else None
+            if values and (cursor is None or any(found)):
+                raise Moved(request.path)
+            found.append(cursor)
+        return found
+
+    def get_purge_key(self) -> str:
+        raise NotImplementedError
+
+    def paginate_queryset(self, queryset, page_size):
+        if "page" in self.request.GET:  # one integer from 2 (newsportal/querystrings.py)
+            self.old_page(queryset, int(self.request.GET["page"]), page_size)
+        before, after, field = self.before, self.after, self.keyset_field
+        key, rows = kept(self.get_purge_key(), f"rows:{before}:{after}", self.request)
+        if rows is None:
+            rows = keep(key, keyset_rows(queryset, field, page_size, before, after))
+        page = KeysetPage(rows, page_size, field, before, after)
+        if not page.object_list:
+            if not page.is_first:
+                raise Moved(self.request.path, permanent=False)  # past the end, or withdrawn
+            if not self.allow_empty_first_page:
+                raise Http404("Nothing published here yet.")
+        return None, page, page.object_list, page.has_older or page.has_newer
+
+    def old_page(self, queryset, number, size):
+        """Moved to the keyset address of what page `number` began with: the rows older than
+        the last of the page before it (one read of the list's index up to there, once per old
+        link); past the end, to the oldest page."""
+        row = next(iter(queryset[(number - 1) * size - 1 : (number - 1) * size]), None)
+        permanent = row is not None
+        if row is None:
+            row = next(iter(queryset.reverse()[size : size + 1]), None)
+            if row is None:
+                raise Moved(self.request.path, permanent=False)
+        cursor = Cursor(getattr(row, self.keyset_field), row.pk)
+        raise Moved(f"{self.request.path}?before={cursor}", permanent=permanent)
 
 
 def listed():
@@ -110,13 +152,13 @@ def listed():
     return Article.objects.published().in_language()
 
 
-class CorrectionsView(CacheKeysMixin, CountOnceMixin, ListView):
+class CorrectionsView(CacheKeysMixin, KeysetMixin, ListView):
     """Every correction, clarification and update on a published article, newest first."""
 
     paginate_by = PAGE_SIZE
     context_object_name = "corrections"
     template_name = "articles/corrections.html"
-    count_key = CORRECTIONS
+    keyset_field = "created_at"
 
     def get_queryset(self):
         published = Article.objects.published().only("title", "slug", "language")
@@ -125,6 +167,9 @@ class CorrectionsView(CacheKeysMixin, CountOnceMixin, ListView):
             .prefetch_related(Prefetch("article", queryset=published))
             .order_by("-created_at", "-id")
         )
+
+    def get_purge_key(self):
+        return CORRECTIONS
 
     def cache_keys(self, context):
         return [CORRECTIONS, LISTS]
@@ -149,14 +194,14 @@ class TagIndexView(CacheKeysMixin, ListView):
         return [LISTS]
 
 
-class ArticlesOfView(CacheKeysMixin, CountOnceMixin, ListView):
+class ArticlesOfView(CacheKeysMixin, KeysetMixin, ListView):
     """The published articles of one tag or author, paginated; 404 for an unknown slug, and
     for a tag or author that no published article has yet (nothing of it is public before)."""
 
     owner_model = None  # Tag or Author
     owner_lookup = None  # how an article refers to it
     paginate_by = PAGE_SIZE
-    paginator_class = CardListPaginator
+    allow_empty_first_page = False
     context_object_name = "articles"
 
     def get_queryset(self):
@@ -175,14 +220,8 @@ class ArticlesOfView(CacheKeysMixin, CountOnceMixin, ListView):
     def cache_keys(self, context):
         return [self.owner_key(self.owner.pk), CARDS]
 
-    def get_count_key(self):
+    def get_purge_key(self):
         return self.owner_key(self.owner.pk)
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        # An empty first page is a 404, from the (kept) count: no separate query asks for it.
-        return super().get_paginator(
-            queryset, per_page, **{**kwargs, "allow_empty_first_page": False}
-        )
 
 
 class TagView(ArticlesOfView):
@@ -209,12 +248,6 @@ class TagView(ArticlesOfView):
         if not tags:  # not kept: the topic may be made at this address any minute
             raise Http404("No such topic.")
         return tags, [key for tag in tags for key in (tag_key(tag.pk), tag_name_key(tag.pk))]
-
-    def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except Moved as moved:
-            return HttpResponsePermanentRedirect(moved.url)
 
 
 class AuthorView(ArticlesOfView):
