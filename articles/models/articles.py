@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models.functions import Coalesce, JSONObject
+from django.db.models.functions import Coalesce, JSONObject, Upper
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -18,6 +18,7 @@ from articles.models.addresses import ArticleAddress
 from articles.models.images import Image
 from articles.models.languages import document_vector, page_language, slug_url
 from articles.models.topics import Author, Tag
+from newsportal.long_lists import IndexedYears
 
 WORDS_PER_MINUTE = 230
 
@@ -28,7 +29,7 @@ TAGS = re.compile(r"<[^>]*>")
 UPDATE_GRACE = timedelta(minutes=1)
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(IndexedYears, models.QuerySet):
     def published(self):
         """The one definition of what readers may see: published, and not scheduled for later."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
@@ -192,9 +193,18 @@ class Article(models.Model):
                 fields=["language", "status", "-is_featured", "-published_at", "-id"],
                 name="article_lead_idx",
             ),
+            # The admin's list, newest first, whole or in one language (and its years).
+            models.Index(fields=["-published_at", "-id"], name="article_published_idx"),
+            models.Index(
+                fields=["language", "-published_at", "-id"], name="article_language_published_idx"
+            ),
             GinIndex(fields=["search_vector"], name="article_search_idx"),
             # "Did you mean": trigram similarity over titles (pg_trgm).
             GinIndex(fields=["title"], name="article_title_trgm_idx", opclasses=["gin_trgm_ops"]),
+            # The admin's search for a part of a headline (Django's icontains is UPPER() LIKE).
+            GinIndex(
+                OpClass(Upper("title"), name="gin_trgm_ops"), name="article_title_upper_trgm_idx"
+            ),
         ]
         permissions = [("publish_article", "Can publish, schedule and feature articles")]
         constraints = [

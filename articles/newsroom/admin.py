@@ -17,6 +17,7 @@ import reversion
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.postgres.search import SearchQuery
+from django.db.models import Q
 from django.middleware.csp import get_nonce
 from django.urls import path, reverse
 from django.utils import timezone
@@ -27,6 +28,7 @@ from js_asset import Media
 from reversion.models import Version
 
 from articles.models import Article, Author, Autosave, Image, ShareLink
+from articles.models.languages import normalise, search_config
 from articles.models.sharing import LIFETIMES
 from articles.newsroom import (
     autosave,
@@ -39,22 +41,23 @@ from articles.newsroom import (
     sharing,
     translations,
 )
-from articles.newsroom.filters import PictureFilter, StateFilter
+from articles.newsroom.filters import PictureFilter, StateFilter, TopicFilter
 from articles.newsroom.forms import ArticleForm, TopicsField, TopicsWidget, focal_picker
 from articles.newsroom.permissions import can_publish
 from articles.newsroom.slugs import SlugFromWords
+from newsportal.long_lists import EstimatedCounts
 
 
 @admin.register(Article)
-class ArticleAdmin(SlugFromWords, admin.ModelAdmin):
+class ArticleAdmin(SlugFromWords, EstimatedCounts, admin.ModelAdmin):
     form = ArticleForm
     object_history_template = "admin/articles/article/object_history.html"
     # Fits a 1280 px screen beside the filters: "featured" is part of the state.
     list_display = ["title", "state", "published_at", "author"]
     # One state filter: "By status" beside it counted scheduled articles as published.
-    list_filter = [StateFilter, "language", "is_featured", "tags", "author", PictureFilter]
+    list_filter = [StateFilter, "language", "is_featured", TopicFilter, "author", PictureFilter]
     list_select_related = ["author"]
-    search_fields = ["title", "standfirst", "slug"]
+    search_fields = ["title", "slug"]  # and every word of the text: get_search_results
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["author", "tags", "cover", "translation_of"]
@@ -98,13 +101,18 @@ class ArticleAdmin(SlugFromWords, admin.ModelAdmin):
         return format_html('<span class="state state-{}">{}{}</span>', css, label, featured)
 
     def get_search_results(self, request, queryset, search_term):
-        """Headline, lead and address as Django searches them, and the text through the
-        search vector PostgreSQL keeps (the same index readers' search uses)."""
-        found, duplicates = super().get_search_results(request, queryset, search_term)
-        if search_term.strip():
-            words = SearchQuery(search_term[:200], search_type="websearch", config="english")
-            found = found | queryset.filter(search_vector=words)
-        return found, duplicates
+        """Words of the headline, lead and text through the search vector PostgreSQL keeps (in
+        each language's configuration: the index readers' search uses), a part of a headline
+        through its trigram index, an address as it is: no search reads the whole archive."""
+        term = search_term.strip()[:200]
+        if not term:
+            return queryset, False
+        found = Q(title__icontains=term) | Q(slug=term)
+        for language in ("en", "ru", "uz"):  # English and Russian stemmed; the others whole
+            words = SearchQuery(normalise(term, language), search_type="websearch",
+                                config=search_config(language))  # fmt: skip
+            found |= Q(search_vector=words)
+        return queryset.filter(found), False
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

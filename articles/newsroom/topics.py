@@ -1,6 +1,8 @@
 """Topics (with their names and addresses in each language) and authors' bylines."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from articles.models import Author, Tag, TagName
 from articles.newsroom.permissions import can_publish
@@ -18,10 +20,16 @@ class TagNameInline(admin.StackedInline):  # three fields: readable on a phone t
 @admin.register(Tag)
 class TagAdmin(SlugFromWords, admin.ModelAdmin):
     inlines = [TagNameInline]
-    list_display = ["name", "slug", "section_position"]
+    list_display = ["name", "slug", "section_position", "articles"]
     list_filter = [("section_position", admin.EmptyFieldListFilter)]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    @admin.display(description="Articles")
+    def articles(self, tag):
+        """Its articles in the article list (filters.TopicFilter)."""
+        url = reverse("admin:articles_article_changelist")
+        return format_html('<a href="{}?topic={}">Articles on it</a>', url, tag.pk)
 
     def get_readonly_fields(self, request, obj=None):
         # The description and the header's sections are printed under the paper's name:

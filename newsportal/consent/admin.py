@@ -1,5 +1,6 @@
 import csv
 import json
+import uuid
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -10,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from newsportal.consent import dashboard
+from newsportal.consent.client import UA_FAMILIES
 from newsportal.consent.models import (
     ConsentEvent,
     ConsentRecord,
@@ -20,6 +22,7 @@ from newsportal.consent.models import (
     freeze_categories,
 )
 from newsportal.consent.policy import current_policy
+from newsportal.long_lists import EstimatedCounts
 
 
 @admin.register(CookiePolicy)
@@ -173,11 +176,59 @@ class ConsentEventInline(admin.TabularInline):
         return False
 
 
+class PolicyVersionFilter(admin.SimpleListFilter):
+    """By the policy version decided on: the versions from the policy's own table, where
+    Django's filter would read every decision for the values it holds."""
+
+    title = "policy version"
+    parameter_name = "policy_version"
+
+    def lookups(self, request, model_admin):
+        versions = CookiePolicy.objects.order_by("-version").values_list("version", flat=True)
+        return [(str(version), f"Version {version}") for version in versions]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        return queryset.filter(policy_version=value) if value.isdigit() else queryset.none()
+
+
+class BrowserFilter(admin.SimpleListFilter):
+    """By browser family: the families the consent view names (client.UA_FAMILIES)."""
+
+    title = "browser"
+    parameter_name = "user_agent_family"
+
+    def lookups(self, request, model_admin):
+        return [(family, family) for family, _ in UA_FAMILIES] + [("Other", "Other")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(user_agent_family=self.value()) if self.value() else queryset
+
+
+class ByPublicId:
+    """A search for a visitor's id (from their cookie, or a request they sent) by the unique
+    index: Django's `=public_id` compares UPPER() of the text of every row."""
+
+    public_id_field = "public_id"
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        try:
+            wanted = uuid.UUID(term)
+        except ValueError:
+            return queryset.none(), False
+        return queryset.filter(**{self.public_id_field: wanted}), False
+
+
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(ReadOnlyAdmin):
+class ConsentRecordAdmin(ByPublicId, EstimatedCounts, ReadOnlyAdmin):
     list_display = ["public_id", "policy_version", "choices", "created_at", "updated_at"]
-    list_filter = ["policy_version", "updated_at"]
-    search_fields = ["=public_id"]
+    list_filter = [PolicyVersionFilter, "updated_at"]
+    search_fields = ["public_id"]  # by ByPublicId
     date_hierarchy = "updated_at"
     inlines = [ConsentEventInline]
 
@@ -217,17 +268,17 @@ CSV_HEADER = [
 
 
 @admin.register(ConsentEvent)
-class ConsentEventAdmin(ReadOnlyAdmin):
+class ConsentEventAdmin(ByPublicId, EstimatedCounts, ReadOnlyAdmin):
     list_display = [
         "created_at", "record", "action", "granted", "policy_version", "language", "gpc",
         "client_ip_prefix", "user_agent_family",
     ]  # fmt: skip
     list_filter = [
-        "action", GrantedCategoryFilter, "policy_version", "gpc", "user_agent_family",
-        "created_at",
+        "action", GrantedCategoryFilter, PolicyVersionFilter, "gpc", BrowserFilter, "created_at",
     ]  # fmt: skip
     list_select_related = ["record"]
-    search_fields = ["=record__public_id"]
+    search_fields = ["record__public_id"]  # by ByPublicId
+    public_id_field = "record__public_id"
     date_hierarchy = "created_at"
     actions = ["export_csv"]
 

@@ -4,6 +4,8 @@ from django.core.validators import RegexValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 
+from newsportal.long_lists import LongListQuerySet
+
 
 def freeze_categories(CookieCategory) -> list[dict]:
     """The categories and their cookies as they are now, to be kept with a published version.
@@ -135,6 +137,7 @@ class ConsentRecord(models.Model):
     policy_version = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    objects = LongListQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]
@@ -167,6 +170,7 @@ class ConsentEvent(models.Model):
     gpc = models.BooleanField(
         "Global Privacy Control", default=False, help_text="The browser sent Sec-GPC: 1."
     )
+    objects = LongListQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
