@@ -9,6 +9,7 @@ every row on each page view, as Django's admin otherwise does twice.
 
 from datetime import datetime
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.db.models import Max, Min
@@ -20,7 +21,10 @@ EXACT_UP_TO = 10_000
 
 def estimated_count(queryset) -> int:
     """How many rows the planner expects `queryset` to have (from the table's statistics)."""
-    sql, params = queryset.order_by().query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:  # .none(), or a filter that can match nothing
+        return 0
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]

@@ -9,7 +9,21 @@ from articles.models import Article, Image, Tag
 from articles.newsroom.permissions import can_publish
 
 
-class PictureFilter(admin.SimpleListFilter):
+class ByIdFilter(admin.SimpleListFilter):
+    """?<parameter>=<id>: the articles `matching` that id; none for what is no id."""
+
+    def matching(self, queryset, pk: int):
+        raise NotImplementedError
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        is_id = value.isdigit() and len(value) < 19  # a bigint
+        return self.matching(queryset, int(value)) if is_id else queryset.none()
+
+
+class PictureFilter(ByIdFilter):
     """?picture=12: the articles showing library picture 12 (its "Used in" link). Shown in the
     sidebar only while it filters (Django applies only the filters it shows)."""
 
@@ -21,21 +35,16 @@ class PictureFilter(admin.SimpleListFilter):
         if not value:
             return []
         # Its alt text names it for Editors; an Author may not see every picture's.
-        named = value.isdigit() and can_publish(request.user)
+        named = value.isdigit() and len(value) < 19 and can_publish(request.user)
         picture = Image.objects.filter(pk=value).first() if named else None
         return [(value, str(picture or f"Picture {value}"))]
 
     def has_output(self):
         return self.value() is not None
 
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        if not value.isdigit():
-            return queryset.none()
-        shown_in = Article.inline_images.through.objects.filter(image_id=value)
-        return queryset.filter(Q(cover=value) | Q(pk__in=shown_in.values("article_id")))
+    def matching(self, queryset, pk: int):
+        shown_in = Article.inline_images.through.objects.filter(image_id=pk)
+        return queryset.filter(Q(cover=pk) | Q(pk__in=shown_in.values("article_id")))
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -59,7 +68,7 @@ class StateFilter(admin.SimpleListFilter):
         }.get(self.value(), queryset)
 
 
-class TopicFilter(admin.SimpleListFilter):
+class TopicFilter(ByIdFilter):
     """?topic=12: the articles on topic 12. The sidebar offers the sections' topics (and the one
     chosen): a newsroom's thousands of topics would be a list no one reads, loaded on every view
     of the list. A topic's own list is linked from its page in the admin."""
@@ -70,16 +79,11 @@ class TopicFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         sections = Tag.objects.exclude(section_position=None).order_by("section_position")
         value = self.value()
-        chosen = Tag.objects.filter(pk=value) if value and value.isdigit() else Tag.objects.none()
+        is_id = value and value.isdigit() and len(value) < 19
+        chosen = Tag.objects.filter(pk=value) if is_id else Tag.objects.none()
         return [(str(tag.pk), tag.name) for tag in (chosen | sections).distinct()]
 
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        if not value.isdigit():
-            return queryset.none()
+    def matching(self, queryset, pk: int):
         # A semi-join: the newest of the topic are found walking the list's index.
-        return queryset.filter(
-            pk__in=Article.tags.through.objects.filter(tag_id=value).values("article_id")
-        )
+        on_it = Article.tags.through.objects.filter(tag_id=pk)
+        return queryset.filter(pk__in=on_it.values("article_id"))
