@@ -21,6 +21,7 @@ def _article():
 
 
 DEFAULT_SECTIONS = 5  # the most used topics stand in for sections until editors choose
+RECENT = 1000  # ... by the newest articles: what the newsroom covers now
 
 
 def languages_with_articles(lookup: str):
@@ -126,18 +127,22 @@ class Tag(models.Model):
 
     @classmethod
     def section_tags(cls) -> list["Tag"]:
-        """The sections editors chose, in order; until they choose, the most used topics of the
-        page's language (a new newsroom has a header and a front page with sections at once)."""
+        """The sections editors chose, in order; until they choose, the topics most used by the
+        page's language's newest RECENT articles (a new newsroom has a header and a front page
+        with sections at once; a million-article archive is not counted for it)."""
         localized = cls.objects.localized().only("name", "slug")
         chosen = list(localized.filter(section_position__isnull=False).order_by("section_position"))
         if chosen:
             return chosen
-        shown = _article().objects.published().in_language()
-        return list(
-            localized.annotate(used=models.Count("articles", filter=Q(articles__in=shown)))
-            .filter(used__gt=0)
-            .order_by("-used", "name")[:DEFAULT_SECTIONS]
+        article = _article()
+        newest = article.objects.published().in_language().order_by("-published_at", "-id")
+        links = article.tags.through.objects.filter(article__in=newest.values("pk")[:RECENT])
+        used = links.values("tag").annotate(used=models.Count("pk"))
+        top = dict(
+            used.order_by("-used", "tag__name").values_list("tag", "used")[:DEFAULT_SECTIONS]
         )
+        tags = localized.filter(pk__in=top)
+        return sorted(tags, key=lambda tag: (-top[tag.pk], tag.name))
 
 
 class TagName(models.Model):
