@@ -5,7 +5,6 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import models
-from django.db.models import Q
 from django.db.models.functions import Coalesce, JSONObject
 
 from articles.media.images import clean_copy, stored_name, validate_image
