@@ -4,6 +4,7 @@ show."""
 from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Coalesce, JSONObject
 
@@ -23,11 +24,23 @@ DEFAULT_SECTIONS = 5  # the most used topics stand in for sections until editors
 RECENT = 1000  # ... by the newest articles: what the newsroom covers now
 
 
+class LanguageArray(models.Func):
+    """ARRAY[...] of its arguments without the NULLs: the codes of the languages that passed."""
+
+    template = "ARRAY_REMOVE(ARRAY[%(expressions)s]::varchar[], NULL)"
+    output_field = ArrayField(models.CharField(max_length=7))
+
+
 def languages_with_articles(lookup: str):
     """The languages of the published articles whose `lookup` is the outer row (a tag, an
-    author): the languages its page exists in, as an array in the outer query."""
-    shown = _article().objects.published().filter(**{lookup: models.OuterRef("pk")})
-    return ArraySubquery(shown.order_by().values("language").distinct())
+    author): the languages its page exists in, as an array in the outer query. One "is there
+    one?" per language: a topic on 300,000 articles is not read whole for its four languages."""
+    published = _article().objects.published().filter(**{lookup: models.OuterRef("pk")})
+    has_some = lambda code: models.Exists(published.filter(language=code))  # noqa: E731
+    return LanguageArray(
+        *(models.Case(models.When(has_some(code), then=models.Value(code)))
+          for code, _ in settings.LANGUAGES)
+    )  # fmt: skip
 
 
 class TagQuerySet(models.QuerySet):

@@ -3,8 +3,7 @@
 from functools import partial
 
 from django.core.cache import cache
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Value
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.generic import ListView
@@ -48,21 +47,18 @@ SECTION_STORIES = 4
 
 def section_stories(tags, shown: list[int]) -> tuple[list[dict], list[str]]:
     """The newest SECTION_STORIES published stories of each of `tags` in the page's language
-    but those `shown` above them, in one query (a window over the topics); and the purge keys
-    they go with."""
-    newest = Window(
-        RowNumber(), partition_by=F("tags"), order_by=(F("published_at").desc(), F("id").desc())
-    )
-    rows = (
-        Article.objects.published()
-        .in_language()
-        .filter(tags__in=[tag.pk for tag in tags])
-        .exclude(pk__in=shown)
-        .annotate(section=F("tags"), number=newest)
-        .filter(number__lte=SECTION_STORIES)
-        .order_by("section", "number")
-        .values_list("section", "title", "slug")
-    )
+    but those `shown` above them, in one query (each topic's newest read from the list's
+    index, joined by UNION ALL: a window over every article of a topic on 300,000 of them
+    took half a second); and the purge keys they go with."""
+    newest = listed().exclude(pk__in=shown).order_by("-published_at", "-id")
+    per_topic = [
+        newest.filter(pk__in=Article.tags.through.objects.filter(tag=tag).values("article_id"))
+        .annotate(section=Value(tag.pk))
+        .values_list("section", "title", "slug")[:SECTION_STORIES]
+        for tag in tags
+    ]
+    first, *others = per_topic or [[]]
+    rows = first.union(*others, all=True).order_by() if others else first
     stories = {}
     for section, title, slug in rows:
         stories.setdefault(section, []).append((title, slug_url("articles:article", slug)))
