@@ -159,7 +159,7 @@ bench: $(STAMP) $(MO)
 	  apt-get update -qq && apt-get install -y -qq wrk >/dev/null 2>&1; } || true
 	@command -v varnishd >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
 	  command -v apt-get >/dev/null 2>&1 && apt-get install -y -qq varnish varnish-modules nginx >/dev/null 2>&1; } || true
-	$(PY) tests/perf/bench.py
+	BENCH_ARTICLES=$(ARTICLES) $(PY) tests/perf/bench.py
 	$(PY) tests/perf/newsroom_day.py
 	$(PY) tests/perf/tricks.py
 

@@ -21,13 +21,23 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import Server, environment, manage, redis_url, scratch_database_url
+from common import (
+    Server,
+    bench_database_url,
+    environment,
+    manage,
+    redis_url,
+    scratch_database_url,
+)
 
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
-ARTICLES = int(os.environ.get("BENCH_ARTICLES", "10000"))
+ARTICLES = int(os.environ.get("BENCH_ARTICLES") or "10000")
+# Measured at 10,000 articles, and beside it at ARTICLES when that is more (make bench
+# ARTICLES=1000000): the same pages, the same run.
+SCALES = sorted({10_000, ARTICLES})
 CACHE = redis_url(5)
 PAGES = {
     "front page": "/",
@@ -161,12 +171,31 @@ def measure(database_url: str, page_cache: bool) -> dict:
     return results, sizes
 
 
-def main():
-    database_url = scratch_database_url("newsportal_bench")
+def queries_per_page(database_url: str) -> dict[str, int]:
+    """How many queries each page asks, uncached (page_queries.py, in a process of its own)."""
+    import json
+
+    env = {**portal_environment(database_url, page_cache=False), "ALLOWED_HOSTS": "localhost"}
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).parent / "page_queries.py"), json.dumps(PAGES)],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def prepare(articles: int) -> str:
+    name = "newsportal_bench" if articles == 10_000 else f"newsportal_bench_{articles}"
+    database_url = scratch_database_url(name, bench_database_url())
     env = environment(database_url, PORT)
-    print(f"bench: preparing {ARTICLES} articles in newsportal_bench ...", flush=True)
+    print(f"bench: preparing {articles} articles in {name} ...", flush=True)
     manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "generate_articles", "--articles", str(ARTICLES))
+    manage(env, "generate_articles", "--articles", str(articles))
+    return database_url
+
+
+def main():
+    databases = {articles: prepare(articles) for articles in SCALES}
+    env = environment(databases[10_000], PORT)
     manage(env, "collectstatic", "--noinput", "-v0")
     generator = "wrk" if shutil.which("wrk") else "python threads (install wrk for better figures)"
     print(
@@ -174,19 +203,31 @@ def main():
     )
     print(f"bench: cache {CACHE or 'file://var/perf-cache (no Redis answers)'}\n", flush=True)
     bare = measure_floor()
-    cached, sizes = measure(database_url, page_cache=True)
-    uncached, _ = measure(database_url, page_cache=False)
-
     floor = bare["rps"]
-    print(f"{'page':<24}{'req/s':>9}{'x floor':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
-    rows = [("bare Django (floor)", bare), ("/healthz", cached["healthz"])]
+    figures = {}
+    for articles, database_url in databases.items():
+        cached, sizes = measure(database_url, page_cache=True)
+        uncached, _ = measure(database_url, page_cache=False)
+        figures[articles] = (cached, uncached, sizes, queries_per_page(database_url))
+
+    # Per scale: requests a second, ratio to the floor, p50 and p99, queries (uncached pages).
+    print(f"{'':<24}" + "".join(f"{f'{n:,} articles':>36}" for n in SCALES) + f"{'errors':>8}")
+    print(f"{'page':<24}" + f"{'req/s':>8}{'x floor':>8}{'p50 ms':>8}{'p99 ms':>8}{'q':>4}"
+          * len(SCALES))  # fmt: skip
+    rows = [("bare Django (floor)", None, None), ("/healthz", "healthz", 0)]
     for name in PAGES:
-        rows += [(f"{name}, cached", cached[name]), (f"{name}, uncached", uncached[name])]
-    for label, r in rows:
-        print(
-            f"{label:<24}{r['rps']:>9.0f}{r['rps'] / floor:>9.2f}"
-            f"{r['p50']:>9.1f}{r['p99']:>9.1f}{r['errors']:>8}"
-        )
+        rows += [(f"{name}, cached", name, 0), (f"{name}, uncached", name, 1)]
+    for label, page, which in rows:
+        line, errors = f"{label:<24}", 0
+        for articles in SCALES:
+            measured = figures[articles]
+            r = bare if page is None else measured[which][page]
+            queries = measured[3].get(page, "") if which == 1 else ""
+            line += f"{r['rps']:>8.0f}{r['rps'] / floor:>8.2f}{r['p50']:>8.1f}{r['p99']:>8.1f}"
+            line += f"{queries:>4}"
+            errors += r["errors"]
+        print(f"{line}{errors:>8}")
+    sizes = figures[10_000][2]
     total = sum(sizes.values())
     print(
         f"\narticle page transfer: HTML {sizes['html']} B (gzip) + CSS {sizes['css']} B"
@@ -194,7 +235,7 @@ def main():
     )
     import edge_bench
 
-    edge_bench.run(portal_environment(database_url), PAGES["article"], load)
+    edge_bench.run(portal_environment(databases[10_000]), PAGES["article"], load)
 
 
 if __name__ == "__main__":
