@@ -167,3 +167,47 @@ def test_a_withdrawn_article_leaves_no_hole_in_the_pages(client):
     last_on_first_page.save()
     shown = [row.pk for row in client.get(f"/tags/steppe/?before={older}").context["articles"]]
     assert shown == newest_first(articles)[PAGE_SIZE:]
+
+
+def sitemap_addresses(client, page=""):
+    import xml.etree.ElementTree as ET
+
+    content = client.get(f"/sitemap-articles.xml{page}").content
+    return [e.text for e in ET.fromstring(content).iter() if e.tag.endswith("}loc")]
+
+
+def test_sitemaps_split_at_the_protocols_limit_and_every_address_answers(client, monkeypatch):
+    from articles.syndication import sitemaps
+
+    assert sitemaps.SITEMAP_LIMIT == 50_000
+    for section in sitemaps.SITEMAPS.values():
+        assert section.limit == 50_000
+    monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 3)
+    articles = [make_article() for _ in range(7)]
+    index = client.get("/sitemap.xml").content.decode()
+    assert index.count("/sitemap-articles.xml") == 3  # 3 + 3 + 1
+    pages = [sitemap_addresses(client, page) for page in ("", "?p=2", "?p=3")]
+    assert [len(page) for page in pages] == [3, 3, 1]
+    listed = [url.split("8000", 1)[1] for page in pages for url in page]
+    assert listed == [a.get_absolute_url() for a in sorted(articles, key=lambda a: a.pk)]
+    for path in listed:
+        assert client.get(path).status_code == 200
+    assert "<lastmod>" in client.get("/sitemap-articles.xml?p=2").content.decode()
+
+
+def test_a_new_article_joins_the_last_sitemap_page_and_leaves_the_others_alone(
+    client, monkeypatch, settings
+):
+    from articles.syndication import sitemaps
+
+    settings.PAGE_CACHE_ENABLED = False
+    monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 3)
+    for _ in range(5):
+        make_article()
+    first, second = sitemap_addresses(client), sitemap_addresses(client, "?p=2")
+    newest = make_article(published_at=timezone.now())
+    assert sitemap_addresses(client) == first
+    assert sitemap_addresses(client, "?p=2") == [
+        *second,
+        settings.SITE_URL + newest.get_absolute_url(),
+    ]

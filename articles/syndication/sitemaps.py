@@ -1,3 +1,4 @@
+from collections import Counter
 from datetime import timedelta
 from math import ceil
 from types import SimpleNamespace
@@ -6,7 +7,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +19,25 @@ from articles.reading.caching import LISTS
 from newsportal.languages import x_default
 from newsportal.pagecache import add_keys
 
+SITEMAP_LIMIT = 50_000  # addresses a file, the protocol's limit
+
+
+class KeysetPaginator(Paginator):
+    """Pages of a list ordered by id, each read from where the one before ends: the last page
+    of a million articles costs what the first does (an OFFSET would read every row before it,
+    and work out the alternates of each). Where pages end is read once per page (an index-only
+    walk of the ids, numbered)."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        rows = self.object_list
+        if number > 1:
+            ids = self.object_list.order_by().values("pk")
+            numbered = ids.annotate(n=Window(RowNumber(), order_by=F("pk").asc()))
+            end = numbered.filter(n=(number - 1) * self.per_page).values_list("pk", flat=True)
+            rows = rows.filter(pk__gt=Subquery(end[:1]))
+        return self._get_page(list(rows[: self.per_page]), number, self)
+
 
 class SiteSitemap(Sitemap):
     """Addresses at SITE_URL, the public one, whatever host or scheme the request came with
@@ -23,6 +45,7 @@ class SiteSitemap(Sitemap):
     its versions in the other languages as `xhtml:link` alternates (and x-default)."""
 
     language = settings.LANGUAGE_CODE
+    limit = SITEMAP_LIMIT
 
     @property
     def protocol(self):
@@ -49,8 +72,13 @@ class SiteSitemap(Sitemap):
 
 
 class ArticleSitemap(SiteSitemap):
+    """Ordered by id: a new article joins the last page, and the others never change."""
+
     changefreq = "daily"
-    limit = 5000
+
+    @property
+    def paginator(self):
+        return KeysetPaginator(self._items(), self.limit)
 
     def items(self):
         return (
@@ -58,7 +86,7 @@ class ArticleSitemap(SiteSitemap):
             .in_language(self.language)
             .with_versions()
             .only("slug", "language", "translation_of_id", "updated_at")
-            .order_by("-published_at")
+            .order_by("pk")
         )
 
     def lastmod(self, item):
@@ -76,10 +104,11 @@ class TagSitemap(SiteSitemap):
     changefreq = "hourly"
 
     def items(self):
-        shown = Article.objects.published().in_language(self.language)
-        public = Article.tags.through.objects.filter(article__in=shown).values("tag_id")
         return (
-            Tag.objects.localized(self.language).with_pages().filter(pk__in=public).order_by("pk")
+            Tag.objects.localized(self.language)
+            .with_pages()
+            .filter(page_languages__contains=[self.language])
+            .order_by("pk")
         )
 
     def location(self, item):
@@ -90,17 +119,20 @@ class TagSitemap(SiteSitemap):
 
     @staticmethod
     def counts():
-        links = Article.tags.through.objects.filter(article__in=Article.objects.published())
-        return links.values_list("article__language").annotate(n=Count("tag_id", distinct=True))
+        """Topics with a published article, per language: asked of each topic (one probe per
+        language), not by reading every link of the archive."""
+        languages = Tag.objects.annotate(found=languages_with_articles("tags"))
+        return Counter(
+            code for found in languages.values_list("found", flat=True) for code in found
+        ).items()
 
 
 class AuthorSitemap(SiteSitemap):
     changefreq = "daily"
 
     def items(self):
-        shown = Article.objects.published().in_language(self.language).values("author_id")
-        authors = Author.objects.filter(pk__in=shown).order_by("pk")
-        return authors.annotate(page_languages=languages_with_articles("author"))
+        authors = Author.objects.annotate(page_languages=languages_with_articles("author"))
+        return authors.filter(page_languages__contains=[self.language]).order_by("pk")
 
     def location(self, item):
         return slug_url("articles:author", item.slug, self.language)
@@ -110,8 +142,10 @@ class AuthorSitemap(SiteSitemap):
 
     @staticmethod
     def counts():
-        shown = Article.objects.published().exclude(author=None).values_list("language")
-        return shown.annotate(n=Count("author", distinct=True))
+        languages = Author.objects.annotate(found=languages_with_articles("author"))
+        return Counter(
+            code for found in languages.values_list("found", flat=True) for code in found
+        ).items()
 
 
 class NewsSitemap(SiteSitemap):
@@ -132,6 +166,13 @@ class NewsSitemap(SiteSitemap):
 
     def versions(self, item):
         return {}
+
+
+def pages_per_language(owners) -> list[tuple[str, int]]:
+    """[(language, how many of `owners` have a page in it)]: `owners` annotated with `found`,
+    the languages of their published articles."""
+    found = owners.values_list("found", flat=True)
+    return list(Counter(code for languages in found for code in languages).items())
 
 
 def in_language(sitemap_class, language: str):
