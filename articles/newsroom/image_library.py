@@ -39,7 +39,7 @@ def counted(rows, field: str):
     """How many of `rows` name the listed picture in `field`: a count per picture of the page
     (by the field's index), where a grouped join would count the uses of every picture."""
     per_picture = rows.filter(**{field: OuterRef("pk")}).order_by().values(field)
-    return Coalesce(Subquery(per_picture.annotate(n=Count("pk")).values("n")), 0)
+    return Coalesce(Subquery(per_picture.annotate(n=Count("*")).values("n")), 0)
 
 
 @admin.register(Image)
