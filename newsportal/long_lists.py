@@ -9,6 +9,7 @@ every row on each page view, as Django's admin otherwise does twice.
 
 from datetime import datetime
 
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections, models
@@ -49,10 +50,20 @@ class EstimatingPaginator(Paginator):
 
 class EstimatedCounts:
     """For a ModelAdmin of a long list: its pages counted as above, and no second count of the
-    whole table beside a filtered one."""
+    whole table beside a filtered one (unfiltered, the list's count is the table's)."""
 
     paginator = EstimatingPaginator
     show_full_result_count = False
+
+    def get_changelist(self, request, **kwargs):
+        return WholeCountChangeList
+
+
+class WholeCountChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        if not self.get_filters_params() and not self.query:  # the whole table
+            self.full_result_count = self.result_count  # no "1000000 results (Show all)"
 
 
 class IndexedYears:

@@ -124,3 +124,13 @@ def test_the_years_of_a_long_list_are_the_years_it_has(staff_client, monkeypatch
 def test_the_article_list_answers_any_filter_value_without_failing(staff_client, query):
     generate(30)
     assert staff_client.get(f"/admin/articles/article/?{query}").status_code in (200, 302)
+
+
+def test_an_estimate_is_said_to_be_one_beside_the_search_too(staff_client, monkeypatch):
+    generate(50)
+    monkeypatch.setattr(long_lists, "EXACT_UP_TO", 5)
+    whole = staff_client.get("/admin/articles/article/").content.decode()
+    assert "results (" not in whole  # the whole list: its count is the table's
+    filtered = staff_client.get("/admin/articles/article/", {"state": "published"})
+    assert filtered.context["cl"].paginator.estimated
+    assertContains(filtered, "about ", count=2)  # beside the search, and under the list
