@@ -210,6 +210,7 @@ format: $(STAMP)
 
 stopdb: $(STAMP)
 	$(PY) manage.py stopdb
+	@$(PY) -c "import sys; sys.path.insert(0, 'tests/perf'); import common; common.stop_bench_server()"
 
 clean: stopdb
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
