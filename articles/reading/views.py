@@ -1,5 +1,5 @@
 """The list pages: topics and authors with their articles, the topic index, search results and
-the corrections; and what every list page shares (paging counted once, purge keys)."""
+the corrections; and what every list page shares (paging by keyset, purge keys)."""
 
 from urllib.parse import urlencode
 
