@@ -25,7 +25,7 @@ def walk(client, url, direction="older", addresses=None):
     """Every page from `url` on, following the older (or newer) link: [[article ids], ...]."""
     pages = []
     while url:
-        response = client.get(url)
+        response = client.get(url, follow=True)  # the newest page is the list's own address
         assert response.status_code == 200, url
         page = response.context["page_obj"]
         pages.append([row.pk for row in response.context["articles"]])
@@ -211,3 +211,12 @@ def test_a_new_article_joins_the_last_sitemap_page_and_leaves_the_others_alone(
         *second,
         settings.SITE_URL + newest.get_absolute_url(),
     ]
+
+
+def test_newer_from_the_second_page_is_the_front_page_itself(client):
+    for _ in range(2 * PAGE_SIZE):
+        make_article()
+    older = client.get("/").context["page_obj"].older
+    newer = client.get(f"/?before={older}").context["page_obj"].newer
+    response = client.get(f"/?after={newer}")
+    assert (response.status_code, response["Location"]) == (302, "/")  # with its top stories

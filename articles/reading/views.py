@@ -126,6 +126,8 @@ class KeysetMixin:
         if rows is None:
             rows = keep(key, keyset_rows(queryset, field, page_size, before, after))
         page = KeysetPage(rows, page_size, field, before, after)
+        if after is not None and not page.has_newer:
+            raise Moved(self.request.path, permanent=False)  # the newest: the list's own page
         if not page.object_list:
             if not page.is_first:
                 raise Moved(self.request.path, permanent=False)  # past the end, or withdrawn
