@@ -34,6 +34,17 @@ KEEP_DAYS = 7  # base backups (at least the two newest) and the WAL to replay fr
 STAMP = "%Y%m%dT%H%M%SZ"
 
 
+def set_aside_name(data_dir: Path, now: datetime) -> Path:
+    """Where a recovery moves the old data directory: named by the moment, and never one that
+    exists (two recoveries within a second keep both)."""
+    base = f"{data_dir.name}.before-recovery-{now.strftime(STAMP)}"
+    aside, number = data_dir.with_name(base), 1
+    while aside.exists():
+        number += 1
+        aside = data_dir.with_name(f"{base}-{number}")
+    return aside
+
+
 class Cluster:
     """One PostgreSQL data directory, its archive and its base backups (the private server's by
     default; tests make their own)."""
@@ -132,9 +143,7 @@ class Cluster:
         say(f"  then the WAL archived in {self.wal}")
         aside = None
         if self.data_dir.exists():
-            aside = self.data_dir.with_name(
-                f"{self.data_dir.name}.before-recovery-{datetime.now(UTC).strftime(STAMP)}"
-            )
+            aside = set_aside_name(self.data_dir, datetime.now(UTC))
             self.data_dir.rename(aside)
             say(f"  the old data directory is kept as {aside} (delete it yourself when sure)")
         self.data_dir.mkdir(mode=0o700)

@@ -127,3 +127,16 @@ def test_recover_to_a_moment_brings_back_an_article_deleted_after_it(tmp_path):
     finally:
         if (data / "postmaster.pid").exists():
             pg_ctl("stop")
+
+
+def test_two_recoveries_within_a_second_keep_both_old_directories(tmp_path):
+    from datetime import UTC, datetime
+
+    from newsportal.archive import set_aside_name
+
+    data, now = tmp_path / "postgres", datetime(2026, 12, 3, 17, 19, 8, tzinfo=UTC)
+    first = set_aside_name(data, now)
+    first.mkdir()
+    second = set_aside_name(data, now)
+    assert first.name == "postgres.before-recovery-20261203T171908Z"
+    assert second.name == "postgres.before-recovery-20261203T171908Z-2"
