@@ -200,8 +200,8 @@ def sitemap(request, **kwargs):
 
 
 def sitemap_index(request):
-    """Every section's pages (5,000 addresses each) in every language that has some, at
-    SITE_URL: the whole archive, not only the newest 5,000 articles."""
+    """Every section's pages (50,000 addresses each, the protocol's limit) in every language
+    that has some, at SITE_URL: the whole archive, not only the newest articles."""
     entries = []
     for section, sitemap_class in SECTIONS.items():
         counts = dict(sitemap_class.counts())  # every language's, in one query
