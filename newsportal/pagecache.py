@@ -22,14 +22,15 @@ import hashlib
 import time
 from collections.abc import Callable
 from importlib import import_module
+from typing import NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
 from newsportal import querystrings, replica
-from newsportal.invalidation import EVERYTHING, purged_since, stamps
+from newsportal.invalidation import EVERYTHING, purged_since, stamps, started_stamp
 from newsportal.languages import strip_language
 from newsportal.ratelimit import over_limit, too_many
 
@@ -92,6 +93,14 @@ def mark_private(response):
     return response
 
 
+class StoredPage(NamedTuple):
+    status: int
+    headers: dict
+    content: bytes
+    recorded: dict  # the stamps of its keys when it was rendered
+    expires: float
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -122,13 +131,11 @@ class PageCacheMiddleware:
                 return too_many(request)
             return mark_private(self.get_response(request))
         key = self.key(request, variant, query)
-        stored = cache.get(key)
+        stored = self.stored(request, key)
         if stored is not None:
-            status, headers, content, recorded = stored
-            if stamps(recorded, request) == recorded:
-                response = HttpResponse(content, status=status, headers=headers)
-                response["X-Cache"] = "hit"
-                return response
+            response = HttpResponse(stored.content, status=stored.status, headers=stored.headers)
+            response["X-Cache"] = "hit"
+            return response
 
         if over_limit(request, "render"):
             return too_many(request)
@@ -141,10 +148,31 @@ class PageCacheMiddleware:
         response["X-Cache"] = "miss"
         return response
 
+    @staticmethod
+    def stored(request, key: str) -> "StoredPage | None":
+        """The page stored under `key` while none of its keys has been purged since its render.
+
+        Each process keeps its own copy of the pages it served (the `pages_here` cache): checking
+        that copy costs one small read, its keys' stamps, where the shared copy costs the page
+        too. A stale copy is read again from the shared cache, whose stamps are then known."""
+        here = caches["pages_here"].get(key)
+        if here is not None and stamps(here.recorded, request) == here.recorded:
+            return here
+        stored = cache.get(key)
+        if type(stored) is not StoredPage or stamps(stored.recorded, request) != stored.recorded:
+            return None
+        remaining = stored.expires - time.time()
+        if remaining > 0:
+            caches["pages_here"].set(key, stored, remaining)
+        return stored
+
     def store(self, request, response, key, started):
         keys = {EVERYTHING, *getattr(response, "cache_keys", ())}
         for func in _default_keys:
             keys.update(func(request, response))
+        # "all" is given a stamp if it has none: an emptied shared cache then reads differently
+        # from what every process's own copies recorded, and none of them is served again.
+        started_stamp(EVERYTHING)
         recorded = stamps(keys)  # read now, not earlier in the request
         lifetime = page_lifetime()
         if lifetime <= 0 or purged_since(recorded, started):
@@ -165,8 +193,10 @@ class PageCacheMiddleware:
         response["Cache-Tag"] = ",".join(names)
         if not response.has_header("ETag"):
             set_response_etag(response)
-        entry = (response.status_code, dict(response.items()), response.content, recorded)
+        entry = StoredPage(response.status_code, dict(response.items()), response.content,
+                           recorded, time.time() + lifetime)  # fmt: skip
         cache.set(key, entry, lifetime)
+        caches["pages_here"].set(key, entry, lifetime)
 
     @staticmethod
     def is_anonymous_page_request(request) -> bool:

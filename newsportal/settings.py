@@ -188,6 +188,13 @@ CACHES["versioned"] = {
     "LOCATION": "versioned",
     "OPTIONS": {"MAX_ENTRIES": 1000},
 }
+# Each process's own copy of the pages it served last (newsportal/pagecache.py): a hit then costs
+# one small read of the pages' purge stamps instead of the page itself from the shared cache.
+CACHES["pages_here"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages_here",
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 # Whole pages for anonymous readers (newsportal/pagecache.py). Edits purge exactly the pages that
 # show what changed, after commit (newsportal/invalidation.py); the lifetime only bounds memory.
 # CDNs that cannot be purged keep pages PAGE_CDN_SECONDS; browsers revalidate with ETags.

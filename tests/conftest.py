@@ -72,7 +72,7 @@ def one_clock(settings):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Every test starts with empty caches, as a freshly started process does."""
-    for emptied in (cache, caches["versioned"], fragments._local):
+    for emptied in (cache, caches["versioned"], caches["pages_here"], fragments._local):
         emptied.clear()
     yield
     cache.clear()

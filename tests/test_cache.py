@@ -41,6 +41,45 @@ def test_second_anonymous_request_is_a_hit_with_no_query(client, story, django_a
     assert second.content == first.content
 
 
+def hit_without_reading_the_page(client, url) -> bool:
+    """A hit served from this process's own copy: one read, of purge stamps only (the local
+    memory cache of the tests reads each key of a get_many with get)."""
+    from django.core.cache import cache
+
+    with mock.patch.object(cache, "get", wraps=cache.get) as get, \
+         mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:  # fmt: skip
+        response = client.get(url)
+    singles = [call.args[0] for call in get.call_args_list]
+    return (
+        response["X-Cache"] == "hit"
+        and get_many.call_count == 1
+        and sorted(singles) == sorted(get_many.call_args.args[0])
+        and all(key.startswith("purged:") for key in singles)
+    )
+
+
+def test_a_hit_from_the_process_own_copy_reads_only_the_stamps(client, story):
+    client.get("/")
+    assert hit_without_reading_the_page(client, "/")
+
+
+def test_another_process_serves_the_shared_copy_and_keeps_its_own(client, story):
+    first = client.get("/")
+    caches["pages_here"].clear()  # a worker that has not served it yet
+    assert not hit_without_reading_the_page(client, "/")  # read from the shared cache...
+    assert hit_without_reading_the_page(client, "/")  # ...and kept
+    assert client.get("/").content == first.content
+
+
+@pytest.mark.parametrize("url", ["/feeds/rss/", "/tags/energy/", "/"])
+def test_an_emptied_shared_cache_is_noticed_by_every_process_own_copy(client, story, url):
+    """Redis restarted empty, every purge stamp gone with it: a process's own copy of a page
+    is not served again, even one (a feed) whose keys had never been purged."""
+    assert client.get(url)["X-Cache"] == "miss"
+    caches["default"].clear()
+    assert client.get(url)["X-Cache"] == "miss"
+
+
 def test_cached_page_keeps_security_headers(client, story):
     _, hit = get_twice(client, story.get_absolute_url())
     assert hit["X-Frame-Options"] == "DENY"

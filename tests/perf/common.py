@@ -39,6 +39,7 @@ def bench_database_url() -> str:
 
     from newsportal import localdb
 
+    BENCH_DATA.parent.mkdir(exist_ok=True)  # a fresh clone has no var/ yet
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         server = localdb._package().get_server(BENCH_DATA, cleanup_mode=None)
