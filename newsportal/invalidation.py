@@ -37,15 +37,26 @@ def stamp_key(key: str) -> str:
     return f"purged:{key}"
 
 
+_read_together: set[str] = set()
+
+
+def read_together(*keys: str) -> None:
+    """Declare keys that nearly every page reads (the cookie policy, the header's sections): a
+    request's first read of stamps fetches them too, so that later ones cost no round trip."""
+    _read_together.update(keys)
+
+
 def stamps(keys: Iterable[str], request=None) -> dict[str, float]:
     """The current stamp of each key (0 where it was never purged); one cache read.
 
-    With a request, stamps already read during it are reused: the page cache and the cookie
-    policy ask for the same ones.
+    With a request, stamps already read during it are reused: the page cache, the kept parts
+    and the cookie policy ask for some of the same ones.
     """
     keys = list(keys)
     known = getattr(request, "purge_stamps", None) if request is not None else None
     wanted = [k for k in keys if known is None or k not in known]
+    if request is not None and known is None:
+        wanted += sorted(_read_together.difference(wanted))
     found = cache.get_many([stamp_key(k) for k in wanted]) if wanted else {}
     fresh = {k: found.get(stamp_key(k), 0) for k in wanted}
     if request is not None:

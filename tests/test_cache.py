@@ -15,6 +15,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
 from newsportal.consent.models import CookiePolicy
+from newsportal.invalidation import EVERYTHING, started_stamp
 from newsportal.pagecache import PageCacheMiddleware
 from tests.factories import make_article, make_author, make_tag
 from tests.helpers import decide
@@ -69,6 +70,27 @@ def test_another_process_serves_the_shared_copy_and_keeps_its_own(client, story)
     assert not hit_without_reading_the_page(client, "/")  # read from the shared cache...
     assert hit_without_reading_the_page(client, "/")  # ...and kept
     assert client.get("/").content == first.content
+
+
+@pytest.mark.parametrize("page, trips", [("front", 2), ("article", 1), ("topic", 2)])
+def test_a_page_rendered_with_its_parts_kept_reads_few_stamps(client, story, settings, page, trips):
+    """The kept parts, the header's sections and the cookie policy each check their stamps: the
+    sections' and the policy's ride along with the first read, and none is read twice. (The
+    front page and a topic's learn from the first which cards they show: a second read.)"""
+    from django.core.cache import cache
+
+    url = {"front": "/", "article": story.get_absolute_url(),
+           "topic": story.tags.get().get_absolute_url()}[page]  # fmt: skip
+    settings.PAGE_CACHE_ENABLED = False
+    started_stamp(EVERYTHING)  # as on a running site: processes keep what they read
+    client.get(url)  # the parts are kept
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+        assert client.get(url).status_code == 200
+    reads = [call.args[0] for call in get_many.call_args_list]
+    stamps = [keys for keys in reads if all(k.startswith("purged:") for k in keys)]
+    assert len(stamps) == trips
+    assert {"purged:policy", "purged:lists", "purged:all"} <= set(stamps[0])
+    assert sum(len(keys) for keys in stamps) == len(set().union(*stamps))
 
 
 @pytest.mark.parametrize("url", ["/feeds/rss/", "/tags/energy/", "/"])

@@ -20,7 +20,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 
 from articles.models import Article, Author, Correction, Image, Tag, TagName
 from newsportal import pagecache
-from newsportal.invalidation import EVERYTHING, purge_on_commit, stamps
+from newsportal.invalidation import EVERYTHING, purge_on_commit, read_together, stamps
 
 LISTS = "lists"
 CARDS = "cards"
@@ -197,6 +197,7 @@ def seconds_until_next_publication() -> float | None:
 
 def register() -> None:
     pagecache.limit_lifetime(seconds_until_next_publication)
+    read_together(EVERYTHING, LISTS)  # the header's sections (sections.py)
     post_save.connect(article_saved, sender=Article, dispatch_uid="purge-article-saved")
     pre_delete.connect(article_deleting, sender=Article, dispatch_uid="purge-article-deleting")
     post_delete.connect(article_deleted, sender=Article, dispatch_uid="purge-article-deleted")
