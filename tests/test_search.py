@@ -1,8 +1,10 @@
 """Full-text search: ranked, highlighted, current after every save, and unbreakable by input."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone, translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
@@ -179,3 +181,72 @@ def test_a_typo_suggests_the_word_not_headlines(client):
     html = client.get("/search/", {"q": "railwy"}).content.decode()
     assert '<a href="?q=railway">railway</a>' in html
     assert "Railway to the sea opens</a>" not in html  # the word, not three headlines
+
+
+def test_a_common_word_is_ranked_among_its_newest_matches_and_says_there_are_more(
+    client, monkeypatch, settings
+):
+    settings.PAGE_CACHE_ENABLED = False  # asked again after a change made outside a commit
+    monkeypatch.setattr("articles.reading.search.CANDIDATES", 3)
+    monkeypatch.setattr("articles.reading.views.CANDIDATES", 3)
+    now = timezone.now()
+    for age in range(4):
+        make_article(
+            f"Body {age}", body="<p>A railway.</p>", published_at=now - timedelta(days=age)
+        )
+    make_article("Railway in the title, years ago", published_at=now - timedelta(days=3000))
+    response = client.get("/search/", {"q": "railway"})
+    assert [a.title for a in response.context["articles"]] == ["Body 0", "Body 1", "Body 2"]
+    assertContains(response, "More than 3 results: the best of the newest 3 are shown first")
+    # Within the newest, the best first: a headline outranks a mention in the text.
+    make_article("Railway today", published_at=now - timedelta(hours=1))
+    assert results(client, "railway")[0] == "Railway today"
+    # Fewer matches than that: each is ranked and counted exactly.
+    assertContains(client.get("/search/", {"q": "years"}), "1 result")
+
+
+def test_matches_elsewhere_are_counted_up_to_a_bound(client, monkeypatch):
+    monkeypatch.setattr("articles.reading.search.ELSEWHERE", 2)
+    monkeypatch.setattr("articles.reading.views.ELSEWHERE", 2)
+    for n in range(3):
+        make_article(f"Экономика {n}", language="ru")
+    make_article("Экономика Казахстана", language="kk")
+    response = client.get("/search/", {"q": "экономика"})
+    assertContains(response, "More than 2 results in Русский")
+    assertContains(response, "1 result in Қазақша")
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "kk", "uz"])
+def test_each_language_is_searched_through_its_own_index(language):
+    """The query's expression is the index's (PostgreSQL matches them by their parse): were they
+    to differ, every search would scan the table."""
+    from django.db import connection
+
+    from articles.models.languages import language_vector
+    from articles.reading.search import websearch
+
+    with translation.override(language), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is small enough to scan
+        vector = language_vector(language)
+        plan = Article.objects.alias(vector=vector).filter(vector=websearch("word")).explain()
+    assert f"article_search_{language}_idx" in plan
+
+
+def test_the_archive_generator_keeps_the_search_statistics_it_set_aside():
+    from django.db import connection
+
+    from articles.management.commands.generate_articles import indexes_set_aside
+
+    def targets():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.relname, a.attstattarget FROM pg_attribute a JOIN pg_class c "
+                "ON c.oid = a.attrelid WHERE c.relname LIKE 'article_search_%%_idx'"
+            )
+            return dict(cursor.fetchall())
+
+    before = targets()
+    assert set(before.values()) == {1000} and len(before) == 4
+    with indexes_set_aside(["articles_article"], lambda line: None):
+        assert targets() == {}
+    assert targets() == before

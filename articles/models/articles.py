@@ -16,7 +16,7 @@ from articles.media import embeds, library
 from articles.media.html import sanitize
 from articles.models.addresses import ArticleAddress
 from articles.models.images import Image
-from articles.models.languages import document_vector, page_language, slug_url
+from articles.models.languages import document_vector, language_vector, page_language, slug_url
 from articles.models.topics import Author, Tag
 from newsportal.long_lists import IndexedYears
 
@@ -198,7 +198,13 @@ class Article(models.Model):
             models.Index(
                 fields=["language", "-published_at", "-id"], name="article_language_published_idx"
             ),
+            # The admin's search over every language; readers search one language's index
+            # (languages.language_vector), whose words PostgreSQL counts apart.
             GinIndex(fields=["search_vector"], name="article_search_idx"),
+            *(
+                GinIndex(language_vector(code), name=f"article_search_{code}_idx")
+                for code, _ in settings.LANGUAGES
+            ),
             # "Did you mean": trigram similarity over titles (pg_trgm).
             GinIndex(fields=["title"], name="article_title_trgm_idx", opclasses=["gin_trgm_ops"]),
             # The admin's search for a part of a headline (Django's icontains is UPPER() LIKE).

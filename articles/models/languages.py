@@ -6,8 +6,8 @@ text whose apostrophes are taken out, so that Uzbek's oʻ and gʻ match however 
 import functools
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector
-from django.db.models import F, Func, TextField, Value
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db.models import Case, F, Func, TextField, Value, When
 from django.urls import reverse
 from django.utils import translation
 
@@ -43,6 +43,15 @@ def document_vector(language: str):
         + SearchVector(indexed_text("standfirst", language), weight="B", config=config)
         + SearchVector(indexed_text("body", language), weight="C", config=config)
     )
+
+
+def language_vector(language: str):
+    """The search vector of `language`'s articles, NULL for the others: each language's search
+    index is built on this expression (articles/models/articles.py), so PostgreSQL keeps
+    statistics of each language's words apart. A word common in English but rare in Russian is
+    then known as such, and a Russian search for it reads its few matches from the index
+    instead of walking the Russian archive newest first to meet them."""
+    return Case(When(language=language, then=F("search_vector")), output_field=SearchVectorField())
 
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)

@@ -5,8 +5,9 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Coalesce, JSONObject
+from django.db.models.functions import Coalesce, JSONObject, Upper
 
 from articles.media.images import clean_copy, stored_name, validate_image
 from articles.models.languages import TRANSLATED_LANGUAGES, page_language, slug_url
@@ -74,6 +75,15 @@ class TagQuerySet(models.QuerySet):
         return self.localized(language).filter(models.Q(pk__in=named) | models.Q(slug=slug))
 
 
+def name_trigram_indexes(prefix: str) -> list:
+    """Names that look like a reader's search (`%`) or contain it (icontains: UPPER() LIKE),
+    found by index (pg_trgm): the search page's topics (articles/reading/search.py)."""
+    return [
+        GinIndex(fields=["name"], name=f"{prefix}_name_trgm_idx", opclasses=["gin_trgm_ops"]),
+        GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name=f"{prefix}_name_upper_trgm_idx"),
+    ]
+
+
 class Tag(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(
@@ -94,6 +104,7 @@ class Tag(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = name_trigram_indexes("tag")
 
     def __str__(self):
         return self.name
@@ -170,6 +181,7 @@ class TagName(models.Model):
     class Meta:
         verbose_name = "name in another language"
         verbose_name_plural = "names in other languages"
+        indexes = name_trigram_indexes("tagname")
         constraints = [
             models.UniqueConstraint(
                 fields=["tag", "language"],

@@ -2,6 +2,7 @@
 
 import difflib
 import re
+from collections import Counter
 from html import escape, unescape
 
 import nh3
@@ -13,18 +14,33 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
     TrigramWordSimilarity,
 )
-from django.db.models import Count, F, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Concat, Left
 from django.utils.html import strip_tags
 from django.utils.translation import get_language
 
-from articles.models import Article, Tag
-from articles.models.languages import APOSTROPHES, NORMALISED, normalise, search_config
+from articles.models import Article, Tag, TagName
+from articles.models.languages import (
+    APOSTROPHES,
+    NORMALISED,
+    is_default_language,
+    language_vector,
+    normalise,
+    page_language,
+    search_config,
+)
 
 MAX_QUERY_CHARS = 200
+# Ranked: the best of the newest CANDIDATES matches (a word in a third of a million stories
+# would otherwise be ranked in every one of them); counted elsewhere up to ELSEWHERE.
+CANDIDATES = 200
+ELSEWHERE = 100
 SUGGESTIONS = 3
+SIMILAR_TOPICS = 20
+SUGGESTION_POOL = 1000
+WORD_SIMILARITY = 0.6  # pg_trgm's own threshold for "%>"
 TAG_SIMILARITY = 0.3
-SNIPPET_SOURCE_CHARS = 3000
+SNIPPET_SOURCE_CHARS = 2000
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 WORD = re.compile(r"\w+")
 
@@ -43,13 +59,39 @@ def websearch(text: str, language: str | None = None) -> SearchQuery:
     )
 
 
-def search(text: str):
-    """Published articles of the page's language matching `text` (web-search syntax:
-    "phrases", or, -not), ranked."""
+def matching(text: str, language: str | None = None):
+    """The published articles of `language` (the page's) matching `text` (web-search syntax:
+    "phrases", or, -not), through that language's own search index."""
+    language = page_language(language)
+    return (
+        Article.objects.published()
+        .filter(language=language)
+        .alias(vector=language_vector(language))
+        .filter(vector=websearch(text, language))
+    )
+
+
+def newest_matches(text: str) -> list[int]:
+    """The ids of the newest CANDIDATES + 1 matches (the one more says there are more).
+
+    Bounded whatever the word: PostgreSQL reads a rare word's few matches from the index, and
+    meets the newest of a common word's within a few hundred rows, walking the dates; which is
+    which it knows from the language's own statistics (language_vector)."""
+    return list(
+        matching(text)
+        .order_by("-published_at", "-id")
+        .values_list("pk", flat=True)[: CANDIDATES + 1]
+    )
+
+
+def search(text: str, candidates: list[int] | None = None):
+    """The best matches among the newest CANDIDATES, ranked (headline over lead over text)."""
     query = websearch(text)
+    if candidates is None:
+        candidates = newest_matches(text)
     return (
         Article.objects.for_listing()
-        .filter(search_vector=query)
+        .filter(pk__in=candidates[:CANDIDATES])
         .annotate(rank=SearchRank(F("search_vector"), query))
         .order_by("-rank", "-published_at", "-id")
     )
@@ -97,50 +139,68 @@ def safe_snippet(snippet: str) -> str:
     return nh3.clean(snippet, tags={"mark"}, attributes={})
 
 
-def topics(text: str) -> list:
-    """Public topics whose name contains the query or looks like it (pg_trgm): shown beside the
-    results, and as "did you mean" when nothing matched. Each leads to its page, which has
-    articles: never to another search that may find nothing."""
+def topics(text: str, looking_alike: bool = False) -> list:
+    """Public topics whose name contains the query, or (`looking_alike`, when nothing matched:
+    "did you mean") looks like it (pg_trgm). Each leads to its page, which has articles: never
+    to another search that may find nothing.
+
+    Names that come close are found first, in English and in the page's language (few, by
+    index: every topic's likeness is only computed for "did you mean"); those are then named as
+    the page names them, and each asked whether it has an article in the page's language,
+    stopping at its first (a topic on a third of a million articles is not read whole)."""
+    close = Q(name__icontains=text)
+    if looking_alike:
+        close |= Q(name__trigram_similar=text)
+    near = set(Tag.objects.filter(close).values_list("pk", flat=True)[:SIMILAR_TOPICS])
+    if not is_default_language():
+        names = TagName.objects.filter(close, language=get_language())
+        near.update(names.values_list("tag_id", flat=True)[:SIMILAR_TOPICS])
+    if not near:
+        return []
     shown = Article.objects.published().in_language()
-    public = Article.tags.through.objects.filter(article__in=shown)
-    return list(
+    listed = Article.tags.through.objects.filter(tag=OuterRef("pk"), article__in=shown)
+    alike = Q(local_name__icontains=text)
+    if looking_alike:
+        alike |= Q(similarity__gt=TAG_SIMILARITY)
+    found = (
         Tag.objects.localized()  # named in the page's language
-        .filter(pk__in=public.values("tag_id"))
+        .filter(pk__in=near)
         .annotate(similarity=TrigramSimilarity("local_name", text))
-        .filter(Q(similarity__gt=TAG_SIMILARITY) | Q(local_name__icontains=text))
-        .order_by("-similarity", "local_name")[:SUGGESTIONS]
+        .filter(alike, Exists(listed))
+        .order_by("-similarity", "local_name")
     )
+    return list(found[:SUGGESTIONS])
 
 
 def suggestions(text: str) -> list:
-    """ "Did you mean": headlines that look like a query that found nothing (pg_trgm)."""
-    return list(
+    """ "Did you mean": headlines that look like a query that found nothing (pg_trgm), among the
+    newest SUGGESTION_POOL of the page's language: the words readers look for are the news's."""
+    recent = (
         Article.objects.published()
         .in_language()
-        .filter(title__trigram_word_similar=text)
+        .order_by("-published_at", "-id")
+        .values("pk")[:SUGGESTION_POOL]
+    )
+    return list(
+        Article.objects.filter(pk__in=recent)
         .annotate(similarity=TrigramWordSimilarity(text, "title"))
-        .order_by("-similarity")
+        .filter(similarity__gte=WORD_SIMILARITY)
+        .order_by("-similarity", "-published_at")
         .only("title", "slug", "language")[:SUGGESTIONS]
     )
 
 
 def in_other_languages(text: str) -> dict[str, int]:
-    """{language: how many of its articles match}, for the languages other than the page's,
-    each searched as its own articles are indexed (one query): "экономика" typed on the English
-    site finds the Russian articles."""
+    """{language: how many of its articles match, up to ELSEWHERE + 1}, for the languages
+    other than the page's, each searched as its own articles are indexed (one query):
+    "экономика" typed on the English site finds the Russian articles."""
     current = get_language()
-    others = [code for code, _ in settings.LANGUAGES if code != current]
-    matches = Q()
-    for code in others:
-        matches |= Q(language=code, search_vector=websearch(text, code))
-    found = (
-        Article.objects.published()
-        .filter(matches)
-        .values("language")
-        .annotate(count=Count("pk"))
-        .order_by("language")
-    )
-    return {row["language"]: row["count"] for row in found}
+    found = [
+        matching(text, code).order_by().values_list("language", flat=True)[: ELSEWHERE + 1]
+        for code, _ in settings.LANGUAGES
+        if code != current
+    ]
+    return Counter(found[0].union(*found[1:], all=True).order_by()) if found else {}
 
 
 def corrected(text: str, titles: list[str]) -> str | None:

@@ -35,10 +35,14 @@ from articles.reading.caching import (
 from articles.reading.cards import card_rows, render_cards
 from articles.reading.paging import Cursor, KeysetPage, keep, kept, keyset_rows
 from articles.reading.search import (
+    CANDIDATES,
+    ELSEWHERE,
     add_snippets,
     clean_query,
     corrected,
     in_other_languages,
+    matching,
+    newest_matches,
     search,
     suggestions,
     topics,
@@ -283,23 +287,28 @@ class SearchView(CacheKeysMixin, LastPageMixin, ListView):
 
     def get_queryset(self):
         self.query = clean_query(self.request.GET.get("q", ""))
-        return search(self.query) if self.query else Article.objects.none()
+        if not self.query:
+            return Article.objects.none()
+        self.candidates = newest_matches(self.query)
+        return search(self.query, self.candidates)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.query, **kwargs)
-        if self.query:
-            context["topics"] = topics(self.query)
+        # More matches than are ranked: "more than 200", the best of the newest 200.
+        context["more"] = self.query and len(self.candidates) > CANDIDATES
         if context["articles"]:
+            context["topics"] = topics(self.query)
             add_snippets(context["articles"], self.query)
         elif self.query:
+            context["topics"] = topics(self.query, looking_alike=True)
             context["suggestions"] = suggestions(self.query)
             better = corrected(self.query, [a.title for a in context["suggestions"]])
             # Offered only where it finds something: never a search that finds nothing.
-            context["corrected"] = better if better and search(better).exists() else None
+            context["corrected"] = better if better and matching(better).exists() else None
         if self.query:
             context["elsewhere"] = [
-                {"name": LANGUAGE_NAMES[code], "count": count, "code": code,
-                 "url": searched_in(code, self.query)}
+                {"name": LANGUAGE_NAMES[code], "count": min(count, ELSEWHERE),
+                 "more": count > ELSEWHERE, "code": code, "url": searched_in(code, self.query)}
                 for code, count in in_other_languages(self.query).items()
             ]  # fmt: skip
             # The language switcher keeps the query.

@@ -229,6 +229,13 @@ def indexes_set_aside(tables, say):
             [list(tables)],
         )
         kept = cursor.fetchall()
+        # The statistics targets set on index columns (the search indexes': migration 0020).
+        cursor.execute(
+            "SELECT c.relname, a.attnum, a.attstattarget FROM pg_attribute a JOIN pg_class c "
+            "ON c.oid = a.attrelid WHERE c.relname = ANY(%s) AND a.attstattarget > 0",
+            [[name for name, _ in kept]],
+        )
+        targets = cursor.fetchall()
         for name, _ in kept:
             cursor.execute(f'DROP INDEX "{name}"')
     try:
@@ -240,6 +247,10 @@ def indexes_set_aside(tables, say):
                 started = time.monotonic()
                 cursor.execute(definition)
                 say(f"  index {name} built in {time.monotonic() - started:.0f}s")
+            for name, column, target in targets:
+                cursor.execute(
+                    f'ALTER INDEX "{name}" ALTER COLUMN {column} SET STATISTICS {target}'
+                )
 
 
 def remove_generated(say):
