@@ -9,6 +9,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
 from articles.reading.search import MAX_QUERY_CHARS, clean_query
+from newsportal.invalidation import EVERYTHING, started_stamp
 from tests.factories import make_article, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -188,7 +189,6 @@ def test_a_common_word_is_ranked_among_its_newest_matches_and_says_there_are_mor
 ):
     settings.PAGE_CACHE_ENABLED = False  # asked again after a change made outside a commit
     monkeypatch.setattr("articles.reading.search.CANDIDATES", 3)
-    monkeypatch.setattr("articles.reading.views.CANDIDATES", 3)
     now = timezone.now()
     for age in range(4):
         make_article(
@@ -251,3 +251,18 @@ def test_the_archive_generator_keeps_the_search_statistics_it_set_aside():
     with indexes_set_aside(["articles_article"], lambda line: None):
         assert targets() == {}
     assert targets() == before
+
+
+def test_what_a_query_found_is_kept_for_the_next_reader_until_a_list_changes(
+    client, settings, committed, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE_ENABLED = False  # the findings themselves are kept, not only the page
+    started_stamp(EVERYTHING)  # as on a running site: processes keep what they read
+    with committed():
+        make_article("Railway opens")
+    assert results(client, "railway") == ["Railway opens"]
+    with django_assert_max_num_queries(0):
+        assert results(client, "railway") == ["Railway opens"]
+    with committed():
+        make_article("Railway extended", published_at=timezone.now())
+    assert results(client, "railway") == ["Railway extended", "Railway opens"]

@@ -29,6 +29,7 @@ from articles.models.languages import (
     page_language,
     search_config,
 )
+from articles.reading.caching import CARDS, LISTS
 
 MAX_QUERY_CHARS = 200
 # Ranked: the best of the newest CANDIDATES matches (a word in a third of a million stories
@@ -95,6 +96,37 @@ def search(text: str, candidates: list[int] | None = None):
         .annotate(rank=SearchRank(F("search_vector"), query))
         .order_by("-rank", "-published_at", "-id")
     )
+
+
+def found(text: str) -> tuple[dict, list[str]]:
+    """Everything a search page shows of `text` but its page of articles, and the keys of what
+    it depends on (any list may change it): kept between readers (newsportal/fragments.py), as
+    a popular query is asked by many (and each page of it asks for all of this).
+
+    `ranked`: ids, best first, of the best among the newest CANDIDATES matches; `more`: whether
+    there are more matches than that."""
+    candidates = newest_matches(text)
+    ranked = list(search(text, candidates).values_list("pk", flat=True))
+    result = {"ranked": ranked, "more": len(candidates) > CANDIDATES,
+              "elsewhere": in_other_languages(text)}  # fmt: skip
+    if ranked:
+        result["topics"] = topics(text)
+    else:
+        result["topics"] = topics(text, looking_alike=True)
+        result["suggestions"] = suggestions(text)
+        better = corrected(text, [a.title for a in result["suggestions"]])
+        # Offered only where it finds something: never a search that finds nothing.
+        result["corrected"] = better if better and matching(better).exists() else None
+    return result, [LISTS, CARDS]
+
+
+def results_page(ids: list[int], text: str) -> tuple[list, list[str]]:
+    """The articles of one page of results, in `ids`' order, each with its snippet."""
+    articles = Article.objects.for_listing().in_bulk(ids)
+    page = [articles[pk] for pk in ids if pk in articles]
+    if page:
+        add_snippets(page, text)
+    return page, [LISTS, CARDS]
 
 
 def add_snippets(articles, text: str) -> None:

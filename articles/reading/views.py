@@ -1,6 +1,7 @@
 """The list pages: topics and authors with their articles, the topic index, search results and
 the corrections; and what every list page shares (paging by keyset, purge keys)."""
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -34,20 +35,8 @@ from articles.reading.caching import (
 )
 from articles.reading.cards import card_rows, render_cards
 from articles.reading.paging import Cursor, KeysetPage, keep, kept, keyset_rows
-from articles.reading.search import (
-    CANDIDATES,
-    ELSEWHERE,
-    add_snippets,
-    clean_query,
-    corrected,
-    in_other_languages,
-    matching,
-    newest_matches,
-    search,
-    suggestions,
-    topics,
-)
-from newsportal.fragments import cached
+from articles.reading.search import ELSEWHERE, clean_query, found, results_page
+from newsportal.fragments import cached, valid
 from newsportal.pagecache import add_keys
 from newsportal.ratelimit import rate_limited
 
@@ -279,7 +268,9 @@ class AuthorView(ArticlesOfView):
 
 @method_decorator(rate_limited("search"), name="dispatch")
 class SearchView(CacheKeysMixin, LastPageMixin, ListView):
-    """Full-text search over published articles, best match first, with highlighted snippets."""
+    """Full-text search over published articles, best match first, with highlighted snippets.
+    What a query finds, and each page of its articles, are kept between readers while no list
+    changes (search.found and search.results_page): one read of the cache for both."""
 
     paginate_by = PAGE_SIZE
     context_object_name = "articles"
@@ -288,33 +279,41 @@ class SearchView(CacheKeysMixin, LastPageMixin, ListView):
     def get_queryset(self):
         self.query = clean_query(self.request.GET.get("q", ""))
         if not self.query:
-            return Article.objects.none()
-        self.candidates = newest_matches(self.query)
-        return search(self.query, self.candidates)
+            return []
+        self.names = {
+            part: f"search:{get_language()}:{part}:{self.query}"
+            for part in ("found", self.request.GET.get("page", "1")[:10])
+        }
+        self.kept = valid(self.names.values(), self.request)
+        self.found = cached(
+            self.names["found"], partial(found, self.query), self.request, self.kept
+        )
+        return self.found["ranked"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.query, **kwargs)
-        # More matches than are ranked: "more than 200", the best of the newest 200.
-        context["more"] = self.query and len(self.candidates) > CANDIDATES
-        if context["articles"]:
-            context["topics"] = topics(self.query)
-            add_snippets(context["articles"], self.query)
-        elif self.query:
-            context["topics"] = topics(self.query, looking_alike=True)
-            context["suggestions"] = suggestions(self.query)
-            better = corrected(self.query, [a.title for a in context["suggestions"]])
-            # Offered only where it finds something: never a search that finds nothing.
-            context["corrected"] = better if better and matching(better).exists() else None
-        if self.query:
-            context["elsewhere"] = [
-                {"name": LANGUAGE_NAMES[code], "count": min(count, ELSEWHERE),
-                 "more": count > ELSEWHERE, "code": code, "url": searched_in(code, self.query)}
-                for code, count in in_other_languages(self.query).items()
-            ]  # fmt: skip
-            # The language switcher keeps the query.
-            context["translations"] = {
-                code: searched_in(code, self.query) for code, _ in settings.LANGUAGES
-            }
+        if not self.query:
+            return context
+        page = context["page_obj"]
+        context["articles"] = cached(
+            self.names[self.request.GET.get("page", "1")[:10]],
+            partial(results_page, list(page.object_list) if page else [], self.query),
+            self.request,
+            self.kept,
+        )
+        context.update(
+            {name: self.found[name] for name in ("more", "topics", "suggestions", "corrected")
+             if name in self.found}
+        )  # fmt: skip
+        context["elsewhere"] = [
+            {"name": LANGUAGE_NAMES[code], "count": min(count, ELSEWHERE),
+             "more": count > ELSEWHERE, "code": code, "url": searched_in(code, self.query)}
+            for code, count in self.found["elsewhere"].items()
+        ]  # fmt: skip
+        # The language switcher keeps the query.
+        context["translations"] = {
+            code: searched_in(code, self.query) for code, _ in settings.LANGUAGES
+        }
         return context
 
     def cache_keys(self, context):
