@@ -30,7 +30,13 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
 from newsportal import querystrings, replica
-from newsportal.invalidation import EVERYTHING, purged_since, stamps, started_stamp
+from newsportal.invalidation import (
+    EVERYTHING,
+    purged_since,
+    recent_stamps,
+    stamps,
+    started_stamp,
+)
 from newsportal.languages import strip_language
 from newsportal.ratelimit import over_limit, too_many
 
@@ -153,11 +159,14 @@ class PageCacheMiddleware:
         """The page stored under `key` while none of its keys has been purged since its render.
 
         Each process keeps its own copy of the pages it served (the `pages_here` cache): checking
-        that copy costs one small read, its keys' stamps, where the shared copy costs the page
-        too. A stale copy is read again from the shared cache, whose stamps are then known."""
+        that copy costs one small read, its keys' stamps (none where this process read them less
+        than PAGE_CACHE_STAMP_SECONDS ago), where the shared copy costs the page too. A stale
+        copy is read again from the shared cache, whose stamps are then known."""
         here = caches["pages_here"].get(key)
-        if here is not None and stamps(here.recorded, request) == here.recorded:
-            return here
+        if here is not None:
+            current = recent_stamps(here.recorded, request, settings.PAGE_CACHE_STAMP_SECONDS)
+            if current == here.recorded:
+                return here
         stored = cache.get(key)
         if type(stored) is not StoredPage or stamps(stored.recorded, request) != stored.recorded:
             return None

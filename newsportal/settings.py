@@ -201,6 +201,10 @@ CACHES["pages_here"] = {
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)  # off only to measure uncached pages
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CDN_SECONDS = int(os.environ.get("PAGE_CDN_SECONDS", "30"))
+# A process serving its own copy of a page checks the purge stamps it read less than this long
+# ago without asking Redis again: a purge reaches every process within it (an edge is purged
+# at once, and signed-in editors never see cached pages).
+PAGE_CACHE_STAMP_SECONDS = float(os.environ.get("PAGE_CACHE_STAMP_SECONDS", "0.2"))
 PAGE_CACHE_EXCLUDED_PATHS = (f"/{ADMIN_URL}", "/healthz", "/readyz", "/consent/")
 # The query parameters each path's pages take (longest prefix wins; newsportal/querystrings.py).
 # Others make a page uncacheable; tracking parameters (utm_*, fbclid...) are ignored everywhere.

@@ -65,8 +65,10 @@ def pytest_fixture_post_finalizer(fixturedef, request):
 
 @pytest.fixture(autouse=True)
 def one_clock(settings):
-    """One machine, one clock: a page rendered just after a purge may be kept at once."""
+    """One machine, one clock: a page rendered just after a purge may be kept at once; and a
+    purge is asked of the cache at every hit (tests/test_cache.py measures the window)."""
     settings.PURGE_CLOCK_MARGIN = 0
+    settings.PAGE_CACHE_STAMP_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -72,6 +72,38 @@ def test_another_process_serves_the_shared_copy_and_keeps_its_own(client, story)
     assert client.get("/").content == first.content
 
 
+def test_within_the_stamp_window_a_hit_asks_nothing_and_a_purge_elsewhere_arrives_after_it(
+    client, story, settings
+):
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_STAMP_SECONDS = 0.3
+    url = story.get_absolute_url()
+    client.get(url)
+    client.get(url)  # read the stamps of its keys
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+        assert client.get(url)["X-Cache"] == "hit"
+    assert get_many.call_count == 0
+    # Another app server purges the page: this one serves its copy for the rest of the window.
+    Article.objects.filter(pk=story.pk).update(title="Changed on another server")
+    caches["versioned"].clear()
+    cache.set(f"purged:article-{story.pk}", time.time())
+    assertNotContains(client.get(url), "Changed on another server")
+    time.sleep(0.35)
+    assertContains(client.get(url), "Changed on another server")
+
+
+def test_a_purge_by_this_process_is_seen_by_it_at_once(client, story, settings, committed):
+    settings.PAGE_CACHE_STAMP_SECONDS = 60
+    url = story.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Cache"] == "hit"
+    story.title = "Changed here"
+    with committed():
+        story.save()
+    assertContains(client.get(url), "Changed here")
+
+
 @pytest.mark.parametrize("page, trips", [("front", 2), ("article", 1), ("topic", 2)])
 def test_a_page_rendered_with_its_parts_kept_reads_few_stamps(client, story, settings, page, trips):
     """The kept parts, the header's sections and the cookie policy each check their stamps: the
