@@ -16,6 +16,7 @@ from django.contrib.postgres.search import (
 )
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Concat, Left
+from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.translation import get_language
 
@@ -120,13 +121,15 @@ def found(text: str) -> tuple[dict, list[str]]:
     return result, [LISTS, CARDS]
 
 
-def results_page(ids: list[int], text: str) -> tuple[list, list[str]]:
-    """The articles of one page of results, in `ids`' order, each with its snippet."""
+def results_page(ids: list[int], text: str) -> tuple[str, list[str]]:
+    """One page of results, in `ids`' order, each with its snippet, as HTML (rendering twenty
+    results is most of what a page of a kept query costs)."""
     articles = Article.objects.for_listing().in_bulk(ids)
     page = [articles[pk] for pk in ids if pk in articles]
     if page:
         add_snippets(page, text)
-    return page, [LISTS, CARDS]
+    html = render_to_string("articles/_search_results.html", {"articles": page})
+    return html, [LISTS, CARDS]
 
 
 def add_snippets(articles, text: str) -> None:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.generic import ListView
 
@@ -295,12 +296,14 @@ class SearchView(CacheKeysMixin, LastPageMixin, ListView):
         if not self.query:
             return context
         page = context["page_obj"]
-        context["articles"] = cached(
+        results = cached(
             self.names[self.request.GET.get("page", "1")[:10]],
             partial(results_page, list(page.object_list) if page else [], self.query),
             self.request,
             self.kept,
         )
+        # Rendered by a template from escaped fields (search.results_page).
+        context["results"] = mark_safe(results.strip())
         context.update(
             {name: self.found[name] for name in ("more", "topics", "suggestions", "corrected")
              if name in self.found}
