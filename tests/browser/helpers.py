@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
@@ -49,3 +52,11 @@ def caret_at_the_end(page, editor):
             return
         page.wait_for_timeout(100)
     raise AssertionError("the caret never reached the end of the text")
+
+
+def screenshot(page, name: str, full_page: bool = False) -> None:
+    """Kept in $SCREENSHOTS (when set) to be looked at: make screenshots."""
+    folder = os.environ.get("SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{folder}/{name}.png", full_page=full_page)

@@ -1,9 +1,7 @@
 """Issue 30 in Chromium: what a newsroom day found, typed as an editor types (key by key) and read
 as a reader reads. Screenshots go to $SCREENSHOTS when it names a folder (to be looked at)."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,7 +9,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, Image, Tag
 from articles.newsroom.slugs import slug_for
-from tests.browser.helpers import caret_at_the_end
+from tests.browser.helpers import caret_at_the_end, screenshot
 from tests.factories import make_article, make_tag
 from tests.images import figure, image_bytes
 
@@ -19,13 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-passphrase-42"
 HEADLINE = "Қазақстан мен Өзбекстан су туралы келісімге қол қойды"
-
-
-def screenshot(page, name):
-    folder = os.environ.get("SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
 @pytest.fixture
@@ -95,7 +86,7 @@ def test_the_illustrated_story_reads_right(browser, site, pictures, width):
     column = page.locator(".body").bounding_box()
     assert heading["width"] > column["width"] * 0.9
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # long links wrap
-    screenshot(page, f"illustrated-story-{width}")
+    screenshot(page, f"illustrated-story-{width}", full_page=True)
     context.close()
 
 
@@ -183,7 +174,7 @@ def test_a_kazakh_headline_makes_its_address_and_enter_picks_the_suggested_topic
     page.keyboard.type("Су ресурстары")
     expect(page.locator(".select2-results__option")).to_have_text(["New topic: “Су ресурстары”"])
     page.keyboard.press("Enter")
-    screenshot(page, "article-form-1280")
+    screenshot(page, "article-form-1280", full_page=True)
     page.locator(".ProseMirror[contenteditable=true]").click()
     page.keyboard.type("Мәтін.")
     page.get_by_role("button", name="Save and continue editing").click()
@@ -194,7 +185,7 @@ def test_a_kazakh_headline_makes_its_address_and_enter_picks_the_suggested_topic
     assert Tag.objects.count() == 2
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
-    screenshot(page, "article-form-390")
+    screenshot(page, "article-form-390", full_page=True)
 
 
 # 7: two editors on one story
@@ -250,7 +241,7 @@ def test_the_second_editor_sees_what_the_first_changed_field_by_field(
     expect(second.get_by_label("Standfirst")).to_have_value("Their new lead.")  # merged in
     expect(second.get_by_label("Title")).to_have_value("Herders come back")  # yours kept
     assert second.evaluate("document.documentElement.scrollWidth") <= 390
-    screenshot(second, "conflict-390")
+    screenshot(second, "conflict-390", full_page=True)
     second.set_viewport_size({"width": 1280, "height": 900})
-    screenshot(second, "conflict-1280")
+    screenshot(second, "conflict-1280", full_page=True)
     context.close()

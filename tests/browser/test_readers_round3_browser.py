@@ -1,22 +1,12 @@
 """Issue 32 in Chromium: what a reader trips on, measured (the banner in every language)."""
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import layout_shifts
+from tests.browser.helpers import layout_shifts, screenshot
 from tests.factories import make_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def screenshot(page, name):
-    folder = os.environ.get("SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{folder}/{name}.png")
 
 
 @pytest.mark.parametrize("prefix", ["", "/ru", "/kk", "/uz"])
