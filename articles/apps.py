@@ -2,7 +2,10 @@ from django.apps import AppConfig
 
 REVISION_FIELDS = [
     "title", "slug", "standfirst", "body", "seo_description", "cover", "tags", "author",
-    "status", "published_at", "is_featured",
+    "status", "published_at", "is_featured", "is_live", "live_ends_at",
+]  # fmt: skip
+LIVE_UPDATE_REVISION_FIELDS = [
+    "headline", "body", "is_pinned", "is_key_event", "published_at", "correction", "author",
 ]  # fmt: skip
 
 
@@ -13,10 +16,12 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         import reversion
 
-        from articles.models import Article
+        from articles.models import Article, LiveUpdate
         from articles.reading import caching
 
         caching.register()
         # What a revision keeps: the editorial content, not the computed or technical fields.
         if not reversion.is_registered(Article):
             reversion.register(Article, fields=REVISION_FIELDS)
+        if not reversion.is_registered(LiveUpdate):
+            reversion.register(LiveUpdate, fields=LIVE_UPDATE_REVISION_FIELDS)

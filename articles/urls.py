@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.reading import article_page, front_page, views
+from articles.reading import article_page, front_page, live, views
 from articles.syndication import feeds
 
 app_name = "articles"
@@ -14,6 +14,9 @@ urlpatterns = [
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("live/<slug:slug>/", live.updates_page, name="live-updates"),
+    path("live/<slug:slug>/new/", live.new_updates, name="live-new"),
+    path("live/<slug:slug>/atom/", feeds.LiveUpdatesFeed(), name="live-atom"),
     path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
     path("corrections/rss/", feeds.CorrectionsFeed(), name="corrections-rss"),
     path("feeds/rss/", feeds.LatestArticlesFeed(), name="rss"),

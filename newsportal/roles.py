@@ -9,6 +9,7 @@ ROLES = {
             "add_article", "change_article", "view_article",
             "add_tag", "view_tag", "view_author",
             "add_image", "change_image", "view_image",
+            "add_liveupdate", "change_liveupdate", "view_liveupdate",
         ],
     },
     "Editors": {
@@ -19,6 +20,7 @@ ROLES = {
             "add_correction", "change_correction", "delete_correction", "view_correction",
             "add_redirect", "change_redirect", "delete_redirect", "view_redirect",
             "add_image", "change_image", "delete_image", "view_image",
+            "add_liveupdate", "change_liveupdate", "delete_liveupdate", "view_liveupdate",
         ],
         "consent": [
             "add_cookiepolicy", "change_cookiepolicy", "view_cookiepolicy",

@@ -205,12 +205,15 @@ PAGE_CDN_SECONDS = int(os.environ.get("PAGE_CDN_SECONDS", "30"))
 # ago without asking Redis again: a purge reaches every process within it (an edge is purged
 # at once, and signed-in editors never see cached pages).
 PAGE_CACHE_STAMP_SECONDS = float(os.environ.get("PAGE_CACHE_STAMP_SECONDS", "0.2"))
+# How often an open live page asks for new updates (articles/reading/live.py, static/js/live.js).
+LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "5"))
 PAGE_CACHE_EXCLUDED_PATHS = (f"/{ADMIN_URL}", "/healthz", "/readyz", "/consent/")
 # The query parameters each path's pages take (longest prefix wins; newsportal/querystrings.py).
 # Others make a page uncacheable; tracking parameters (utm_*, fbclid...) are ignored everywhere.
 PAGE_CACHE_QUERY_PARAMETERS = {
     "/": {"page", "before", "after"},
     "/search/": {"q", "page"},
+    "/live/": {"before", "after"},  # a live article's earlier and newer updates
     "/sitemap": {"p"},
     "/articles/": set(),
 }

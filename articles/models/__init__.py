@@ -8,6 +8,7 @@
 - addresses: every address an article has had, and editors' redirects
 - articles: the article itself
 - newsroom: review steps, corrections, autosaves
+- live: the updates of live coverage
 - sharing: share links for drafts (signed tokens)
 - reading: read counts
 """
@@ -22,6 +23,7 @@ from articles.models.languages import (
     page_language,
     slug_url,
 )
+from articles.models.live import LiveUpdate
 from articles.models.newsroom import Autosave, Correction, ReviewNote
 from articles.models.reading import ReadCount
 from articles.models.retention import RetiredFile
@@ -39,6 +41,7 @@ __all__ = [
     "Correction",
     "Image",
     "ImageQuerySet",
+    "LiveUpdate",
     "ReadCount",
     "Redirect",
     "RetiredFile",

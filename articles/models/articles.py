@@ -77,13 +77,17 @@ class ArticleQuerySet(IndexedYears, models.QuerySet):
         )
 
     def next_publication_at(self):
-        """When the next scheduled article goes live, or None."""
-        return (
-            self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
-        )
+        """When an article next changes by the clock alone, or None: a scheduled one goes
+        live, a live coverage ends."""
+        now = timezone.now()
+        published = self.filter(status=Article.Status.PUBLISHED)
+        times = [
+            published.filter(published_at__gt=now).order_by("published_at")
+            .values_list("published_at", flat=True).first(),
+            published.filter(is_live=True, live_ends_at__gt=now).order_by("live_ends_at")
+            .values_list("live_ends_at", flat=True).first(),
+        ]  # fmt: skip
+        return min((t for t in times if t is not None), default=None)
 
 
 class Article(models.Model):
@@ -149,6 +153,20 @@ class Article(models.Model):
         default=False,
         help_text="Lead the front page with it (the newest featured article leads).",
     )
+    is_live = models.BooleanField(
+        "live coverage",
+        default=False,
+        db_default=False,
+        help_text="A live page: short timestamped updates, newest first, reaching open pages "
+        "within seconds.",
+    )
+    live_ends_at = models.DateTimeField(
+        "coverage ends",
+        null=True,
+        blank=True,
+        help_text="When the live coverage ends (empty: while it runs). The page then says so "
+        "and stops updating.",
+    )
     seo_description = models.CharField(
         max_length=160, blank=True, help_text="For search engines; the standfirst if empty."
     )
@@ -174,7 +192,7 @@ class Article(models.Model):
     # What list pages, feeds and sitemaps show: a change to one of these purges them.
     LISTING_FIELDS = (
         "status", "published_at", "is_featured", "author_id", "slug", "title", "standfirst",
-        "cover_id", "language", "translation_of_id",
+        "cover_id", "language", "translation_of_id", "is_live", "live_ends_at",
     )  # fmt: skip
 
     class Meta:
@@ -197,6 +215,11 @@ class Article(models.Model):
             models.Index(fields=["-published_at", "-id"], name="article_published_idx"),
             models.Index(
                 fields=["language", "-published_at", "-id"], name="article_language_published_idx"
+            ),
+            # Live coverage's end times (few rows): when the next one ends, and the news
+            # sitemap's live articles.
+            models.Index(
+                fields=["live_ends_at"], condition=models.Q(is_live=True), name="article_live_idx"
             ),
             # The admin's search over every language; readers search one language's index
             # (languages.language_vector), whose words PostgreSQL counts apart.
@@ -248,6 +271,11 @@ class Article(models.Model):
     def get_absolute_url(self):
         """Its address, under its own language's prefix whatever the page's language."""
         return slug_url("articles:article", self.slug, self.language)
+
+    @property
+    def live_running(self) -> bool:
+        """Live coverage that has not ended: its page takes new updates."""
+        return self.is_live and (self.live_ends_at is None or self.live_ends_at > timezone.now())
 
     def translation_urls(self) -> dict[str, str]:
         """{language: address} of its published versions (Article.objects.with_versions())."""

@@ -27,12 +27,13 @@ from django.views.decorators.http import require_POST
 from js_asset import Media
 from reversion.models import Version
 
-from articles.models import Article, Author, Autosave, Image, ShareLink
+from articles.models import Article, Author, Autosave, Image, LiveUpdate, ShareLink
 from articles.models.languages import normalise, search_config
 from articles.models.sharing import LIFETIMES
 from articles.newsroom import (
     autosave,
     corrections,
+    live,
     presence,
     publishing,
     review,
@@ -83,6 +84,7 @@ class ArticleAdmin(SlugFromWords, EstimatedCounts, admin.ModelAdmin):
             },
         ),
         ("Publishing", {"fields": ["author", "tags", "status", "published_at", "is_featured"]}),
+        ("Live coverage", {"fields": ["is_live", "live_ends_at", "post_update"]}),
         ("Language", {"fields": ["language", "translation_of", "translations_list"]}),
         ("Search engines", {"fields": ["seo_description"], "classes": ["collapse"]}),
     ]
@@ -147,11 +149,28 @@ class ArticleAdmin(SlugFromWords, EstimatedCounts, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return (
-            ["cover_preview", "translations_list"]
+            ["cover_preview", "translations_list", "post_update"]
             if can_publish(request.user)
-            else ["cover_preview", "translations_list", "status", "published_at", "is_featured",
-                  "author"]
+            else ["cover_preview", "translations_list", "post_update", "status", "published_at",
+                  "is_featured", "author", "is_live", "live_ends_at"]
         )  # fmt: skip
+
+    @admin.display(description="Updates")
+    def post_update(self, article):
+        return live.post_update_link(article)
+
+    def get_inlines(self, request, obj):
+        """A live article's updates, on its page."""
+        return [live.LiveUpdateInline] if obj is not None and obj.is_live else []
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not LiveUpdate:
+            return super().save_formset(request, form, formset, change)
+        for update in formset.save(commit=False):
+            update.author = update.author or live.byline_of(request.user)
+            update.save()
+        for update in formset.deleted_objects:
+            update.delete()
 
     @admin.display(description="Translations")
     def translations_list(self, article):
@@ -313,6 +332,8 @@ class ArticleAdmin(SlugFromWords, EstimatedCounts, admin.ModelAdmin):
             path("<int:pk>/translate/<str:language>/", post(translations.translate_view),
                  name="article-translate"),
             path("<int:pk>/revoke/", view(sharing.revoke_view), name="article-revoke"),
+            path("<int:pk>/live/", view(live.post_update_view),
+                 name="articles_article_post_update"),
             *super().get_urls(),
         ]  # fmt: skip
 

@@ -28,6 +28,7 @@ from articles.reading.caching import (
     article_page_keys,
     tag_key,
 )
+from articles.reading.live import live_context
 from articles.reading.views import CacheKeysMixin, Moved
 from newsportal.fragments import cached, valid
 from newsportal.ratelimit import rate_limited
@@ -68,12 +69,17 @@ class ArticleDetailView(CacheKeysMixin, DetailView):
         related = cached(
             self.names["related"], partial(related_box, article), self.request, self.found
         )
-        # The article's HTML is kept too, for as long as both builds are the current ones.
+        live = live_context(article, self.request) if article.is_live else None
+        # The article's HTML is kept too, for as long as its builds are the current ones.
         embeds = variant(article.body, getattr(self.request, "consent", None))
+        running = str(article.live_running)  # the coverage ends by the clock
+        builds = [article.version, related["version"], live["version"] if live else "", running,
+                  embeds]  # fmt: skip
         return super().get_context_data(
             related=related["articles"],
+            live=live,
             translations=article.translation_urls(),
-            content_version=f"{get_language()}:{article.version}:{related['version']}:{embeds}",
+            content_version=f"{get_language()}:{':'.join(builds)}",
             content_lifetime=settings.PAGE_CACHE_SECONDS,
             **kwargs,
         )

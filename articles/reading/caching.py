@@ -5,7 +5,8 @@ scheduled publication (so a scheduled article appears at its minute with nothing
 Keys: "lists" (front page, site feeds, sitemaps, search, topic index, in every language), "cards"
 (every page with article cards, which show tags and bylines), "article-<id>" (its page, and
 related boxes showing it), "story-<id>" (an article's and its translations' pages), "tag-<id>" /
-"author-<id>" (their pages and feeds), "tagname-<id>" / "authorname-<id>"
+"author-<id>" (their pages and feeds), "live-<id>" (a live article's updates), "tagname-<id>" /
+"authorname-<id>"
 (article pages showing the pill or byline). An edit of an article's text purges its own page
 only; a change to what lists show (title, lead, cover, state, time, author, tags) purges the
 lists it is in; renaming a tag or an author purges every page that names it.
@@ -17,8 +18,9 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
+from django.utils import timezone
 
-from articles.models import Article, Author, Correction, Image, Tag, TagName
+from articles.models import Article, Author, Correction, Image, LiveUpdate, Tag, TagName
 from newsportal import pagecache
 from newsportal.invalidation import EVERYTHING, purge_on_commit, read_together, stamps
 
@@ -50,6 +52,11 @@ def author_name_key(pk) -> str:
     return f"authorname-{pk}"
 
 
+def live_key(pk) -> str:
+    """A live article's updates: its page and its updates' addresses (articles/reading/live.py)."""
+    return f"live-{pk}"
+
+
 def story_key(pk) -> str:
     """An article and its translations (the page of each offers the others)."""
     return f"story-{pk}"
@@ -64,6 +71,7 @@ def article_page_keys(article, related) -> list[str]:
         *(article_key(other.pk) for other in related),
         *(tag_name_key(tag.pk) for tag in article.tags.all()),
         *([author_name_key(article.author_id)] if article.author_id else []),
+        *([live_key(article.pk)] if article.is_live else []),
     ]
 
 
@@ -158,6 +166,12 @@ def correction_changed(sender, instance, **kwargs):
     purge_on_commit({article_key(instance.article_id), CORRECTIONS})
 
 
+def live_update_changed(sender, instance, **kwargs):
+    """An update posted, corrected, pinned or deleted: the live page and its updates'
+    addresses, once committed (and the schedule: an update may be timed for later)."""
+    purge_on_commit({live_key(instance.article_id), article_key(instance.article_id), SCHEDULE})
+
+
 def image_changed(sender, instance, created=False, **kwargs):
     """A library picture given a new file, text or credit: every article page that shows it,
     and the lists where it is the cover of an article."""
@@ -184,11 +198,15 @@ def migrated(**kwargs):
 
 
 def seconds_until_next_publication() -> float | None:
-    """Until the next scheduled article goes live; computed again only when a schedule moves."""
+    """Until the next scheduled article goes live, live coverage ends or live update appears;
+    computed again only when a schedule moves."""
     stamp = stamps([SCHEDULE])[SCHEDULE]
     stored = cache.get(NEXT_PUBLICATION)
     if stored is None or stored[0] != stamp or 0 < stored[1] <= time.time():
-        when = Article.objects.next_publication_at()
+        later = LiveUpdate.objects.filter(published_at__gt=timezone.now()).order_by("published_at")
+        times = [Article.objects.next_publication_at(),
+                 later.values_list("published_at", flat=True).first()]  # fmt: skip
+        when = min((t for t in times if t is not None), default=None)
         stored = (stamp, when.timestamp() if when else 0)
         cache.set(NEXT_PUBLICATION, stored, settings.PAGE_CACHE_SECONDS)
     at = stored[1]
@@ -207,6 +225,8 @@ def register() -> None:
     post_save.connect(tag_name_changed, sender=TagName, dispatch_uid="purge-tagname-saved")
     post_delete.connect(tag_name_changed, sender=TagName, dispatch_uid="purge-tagname-deleted")
     post_delete.connect(correction_changed, sender=Correction, dispatch_uid="purge-correction-d")
+    post_save.connect(live_update_changed, sender=LiveUpdate, dispatch_uid="purge-live-saved")
+    post_delete.connect(live_update_changed, sender=LiveUpdate, dispatch_uid="purge-live-deleted")
     for model, receiver in ((Tag, tag_changed), (Author, author_changed)):
         name = model.__name__
         post_save.connect(receiver, sender=model, dispatch_uid=f"purge-{name}-saved")

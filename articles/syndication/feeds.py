@@ -16,7 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from articles.models import LANGUAGE_NAMES, Article, Author, Correction, Tag, is_default_language
-from articles.reading.caching import CARDS, CORRECTIONS, LISTS
+from articles.reading.caching import CARDS, CORRECTIONS, LISTS, article_key, live_key
+from articles.reading.live import live_article, shown_updates
 from newsportal.pagecache import add_keys
 
 PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
@@ -239,3 +240,53 @@ class CorrectionsFeed(Feed):
 
     def item_pubdate(self, item):
         return item.created_at
+
+
+class LiveUpdatesFeed(Feed):
+    """Atom: a live article's newest updates, each linking its place on the live page."""
+
+    feed_type = StyledAtom
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        return add_keys(response, article_key(self.article.pk), live_key(self.article.pk))
+
+    def get_object(self, request, slug):
+        self.article = live_article(slug)
+        return self.article
+
+    def feed_url(self, article):
+        return settings.SITE_URL + reverse("articles:live-atom", args=[article.slug])
+
+    def title(self, article):
+        return f"{_('Live')}: {article.title} · {settings.SITE_NAME}"
+
+    def link(self, article):
+        return settings.SITE_URL + article.get_absolute_url()
+
+    def subtitle(self, article):
+        return article.title
+
+    def items(self, article):
+        return shown_updates(article)[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.headline or Truncator(strip_tags(item.body)).words(12)
+
+    def item_description(self, item):
+        return escape(strip_tags(item.body))
+
+    def item_link(self, item):
+        return f"{settings.SITE_URL}{self.article.get_absolute_url()}#update-{item.pk}"
+
+    def item_guid(self, item):
+        return self.item_link(item)
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.corrected_at or item.published_at
+
+    def item_author_name(self, item):
+        return item.author.name if item.author else None

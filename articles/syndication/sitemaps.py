@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Subquery, Window
+from django.db.models import Count, F, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -149,14 +149,15 @@ class AuthorSitemap(SiteSitemap):
 
 
 class NewsSitemap(SiteSitemap):
-    """Google News: articles of the last two days in every language, with their headline,
-    language and publication date."""
+    """Google News: articles of the last two days in every language, and live coverage while it
+    runs, with their headline, language and publication date."""
 
     def items(self):
-        since = timezone.now() - timedelta(days=2)
+        now = timezone.now()
+        live = Q(is_live=True) & (Q(live_ends_at__isnull=True) | Q(live_ends_at__gt=now))
         return (
             Article.objects.published()
-            .filter(published_at__gte=since)
+            .filter(Q(published_at__gte=now - timedelta(days=2)) | live)
             .only("title", "slug", "language", "published_at")
             .order_by("-published_at")[:1000]
         )

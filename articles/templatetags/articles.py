@@ -27,9 +27,11 @@ def snippet(value):
 
 
 @register.simple_tag(takes_context=True)
-def news_article_ld(context, article):
-    """JSON-LD NewsArticle for search engines (articles/syndication/structured_data.py)."""
-    return structured_data.news_article(article, context["site_url"], context["site_name"])
+def news_article_ld(context, article, live=None):
+    """JSON-LD NewsArticle (LiveBlogPosting with the updates of live coverage) for search
+    engines (articles/syndication/structured_data.py)."""
+    site = context["site_url"], context["site_name"]
+    return structured_data.news_article(article, *site, live or None)
 
 
 # How each language writes a day and a time ("E": the month's name as in "27 ноября").
@@ -80,8 +82,15 @@ def when(value, fmt=None, ago=False):
 
 
 @register.simple_tag(takes_context=True)
+def rich_text(context, html):
+    """Saved rich text (an article's, a live update's): its library pictures as the library has
+    them now, its embeds as frames or placeholders by the reader's consent."""
+    request = context.get("request")
+    body = library.render(html, Image.objects)
+    return embeds.render(body, context.get("consent"), request.path if request else "/")
+
+
+@register.simple_tag(takes_context=True)
 def article_body(context, article):
     """The article's text, its embeds as frames or placeholders by the reader's consent."""
-    request = context.get("request")
-    body = library.render(article.body, Image.objects)
-    return embeds.render(body, context.get("consent"), request.path if request else "/")
+    return rich_text(context, article.body)

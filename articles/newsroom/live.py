@@ -1,0 +1,135 @@
+"""Live coverage in the newsroom: the updates on the article's own page (an inline), each
+update's page (to correct, pin or delete it, with its revisions), and "Post an update", one
+screen a reporter uses from a phone in the field: a box, two ticks and a button, the newest
+updates under it.
+
+Editors post to any live article; an Author to the live articles they wrote, published or not
+(their drafts' updates wait for the article)."""
+
+import secrets
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+
+from articles.models import Article, Author, LiveUpdate
+from articles.newsroom import revisions
+from articles.newsroom.permissions import can_publish
+
+UPDATE_FIELDS = ["headline", "body", "is_pinned", "is_key_event", "published_at", "correction"]
+
+
+def byline_of(user) -> Author:
+    """The user's byline, made the first time they post (never their login name: bylines are
+    public)."""
+    author, _ = Author.objects.get_or_create(
+        user=user,
+        defaults={"name": user.get_full_name() or "Staff writer",
+                  "slug": f"writer-{secrets.token_hex(4)}"},
+    )  # fmt: skip
+    return author
+
+
+def may_post(user, article) -> bool:
+    if not user.has_perm("articles.add_liveupdate"):
+        return False
+    return can_publish(user) or (article.author is not None and article.author.user_id == user.pk)
+
+
+class PostUpdateForm(forms.ModelForm):
+    class Meta:
+        model = LiveUpdate
+        fields = ["headline", "body", "is_pinned", "is_key_event"]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 5, "autofocus": True}),
+            "headline": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
+        labels = {"body": "Update"}
+
+
+def post_update_view(model_admin, request, pk):
+    """GET: the screen; POST: the update, published at once, then the screen again (303)."""
+    article = get_object_or_404(Article.objects.select_related("author"), pk=pk)
+    if not article.is_live or not may_post(request.user, article):
+        raise PermissionDenied
+    form = PostUpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with revisions.kept(request, "Posted."):
+            update = form.save(commit=False)
+            update.article = article
+            update.author = byline_of(request.user)
+            update.save()
+        messages.success(request, "Posted: readers see it within seconds.")
+        return redirect(request.path, permanent=False)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Post an update: {article.title}",
+        "article": article,
+        "form": form,
+        "updates": article.live_updates.select_related("author")[:20],
+        "ended": not article.live_running,
+        "opts": model_admin.model._meta,
+    }
+    return TemplateResponse(request, "admin/articles/article/post_update.html", context)
+
+
+def post_update_link(article) -> str:
+    if not article.pk or not article.is_live:
+        return "Tick “live coverage” and save: then post updates here."
+    url = reverse("admin:articles_article_post_update", args=[article.pk])
+    return format_html('<a class="button" href="{}">Post an update</a>', url)
+
+
+class LiveUpdateInline(admin.StackedInline):
+    """The updates on the live article's own page, newest first."""
+
+    model = LiveUpdate
+    fields = UPDATE_FIELDS
+    extra = 0
+    show_change_link = True
+    autocomplete_fields = []
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+@admin.register(LiveUpdate)
+class LiveUpdateAdmin(admin.ModelAdmin):
+    """One update: corrected (say what was wrong), pinned, made a key event, or deleted; each
+    save keeps a revision."""
+
+    list_display = ["__str__", "article", "published_at", "is_pinned", "is_key_event"]
+    list_select_related = ["article"]
+    list_filter = ["is_pinned", "is_key_event"]
+    fields = ["article", "author", *UPDATE_FIELDS]
+    readonly_fields = ["article", "author"]
+    search_fields = ["headline"]
+
+    def get_queryset(self, request):
+        updates = super().get_queryset(request).select_related("article", "author")
+        if can_publish(request.user):
+            return updates
+        return updates.filter(article__author__user=request.user)
+
+    def has_add_permission(self, request):
+        return False  # posted from the article ("Post an update") or its page
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or may_post(request.user, obj.article)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            with revisions.kept(request, "Changed."):
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        if "_continue" not in request.POST:
+            return redirect("admin:articles_article_post_update", obj.article_id)
+        return super().response_change(request, obj)
