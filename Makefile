@@ -160,6 +160,7 @@ bench: $(STAMP) $(MO)
 	@command -v varnishd >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
 	  command -v apt-get >/dev/null 2>&1 && apt-get install -y -qq varnish varnish-modules nginx >/dev/null 2>&1; } || true
 	BENCH_ARTICLES=$(ARTICLES) $(PY) tests/perf/bench.py
+	BENCH_ARTICLES=$(ARTICLES) $(PY) tests/perf/search_latency.py
 	$(PY) tests/perf/newsroom_day.py
 	$(PY) tests/perf/tricks.py
 
