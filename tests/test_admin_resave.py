@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.models import Article, Correction, Image, Redirect
+from articles.models import Article, BreakingNews, Correction, Image, LiveUpdate, Redirect
 from articles.newsroom.admin import ArticleAdmin
 from newsportal.consent.models import CookieCategory, CookiePolicy, PolicyTranslation
 from newsportal.consent.translations import install as install_translations
@@ -134,8 +134,20 @@ def realistic_objects(staff_client):
     article.body += f'<figure><img src="{image.url}" alt="Herders" data-file="{image.pk}"></figure>'
     article.save()  # shown in the text: a library picture in use
     install_translations(CookiePolicy, PolicyTranslation)  # the policy in three languages
+    # Live coverage: the article's form then carries its updates too.
+    Article.objects.filter(pk=article.pk).update(is_live=True)
+    update = LiveUpdate.objects.create(
+        article=article, author=article.author, headline="Herders cross the river",
+        body=f'<p>Seen at dawn.</p><figure><img src="{image.url}" alt="Herders" '
+        f'data-file="{image.pk}"></figure>', is_key_event=True,
+    )  # fmt: skip
+    breaking = BreakingNews.objects.create(
+        text="Herders return early", article=article,
+        ends_at=timezone.now() + timedelta(hours=2),
+    )  # fmt: skip
     return [
-        article, article.tags.get(), article.author, correction, redirect, image,
+        article, article.tags.get(), article.author, correction, redirect, image, update,
+        breaking,
         CookiePolicy.objects.first(), *CookieCategory.objects.all(),
         PolicyTranslation.objects.first(),
         AccessAttempt.objects.get(), AccessLog.objects.first(),
