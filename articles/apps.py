@@ -17,9 +17,10 @@ class ArticlesConfig(AppConfig):
         import reversion
 
         from articles.models import Article, LiveUpdate
-        from articles.reading import caching
+        from articles.reading import breaking, caching
 
         caching.register()
+        breaking.register()
         # What a revision keeps: the editorial content, not the computed or technical fields.
         if not reversion.is_registered(Article):
             reversion.register(Article, fields=REVISION_FIELDS)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.reading import article_page, front_page, live, views
+from articles.reading import article_page, breaking, front_page, live, views
 from articles.syndication import feeds
 
 app_name = "articles"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("breaking/", breaking.breaking, name="breaking"),
     path("live/<slug:slug>/", live.updates_page, name="live-updates"),
     path("live/<slug:slug>/new/", live.new_updates, name="live-new"),
     path("live/<slug:slug>/atom/", feeds.LiveUpdatesFeed(), name="live-atom"),

@@ -68,6 +68,13 @@ def add_default_keys(func: Callable) -> Callable:
     return _register(_default_keys, func)
 
 
+def keep_at_most(response, seconds: float):
+    """Keep `response` (here and at the edge) no longer than `seconds`: what it shows changes
+    by the clock then."""
+    response.max_lifetime = min(getattr(response, "max_lifetime", seconds), seconds)
+    return response
+
+
 def add_keys(response, *keys: str):
     """Name what `response` shows, so that a purge of any of these keys drops it."""
     response.cache_keys = getattr(response, "cache_keys", frozenset()) | set(keys)
@@ -183,7 +190,7 @@ class PageCacheMiddleware:
         # from what every process's own copies recorded, and none of them is served again.
         started_stamp(EVERYTHING)
         recorded = stamps(keys)  # read now, not earlier in the request
-        lifetime = page_lifetime()
+        lifetime = min(page_lifetime(), int(getattr(response, "max_lifetime", 1e9)))
         if lifetime <= 0 or purged_since(recorded, started):
             # What it shows changed while it was rendered: serve it, but let nobody keep it.
             mark_private(response)

@@ -21,6 +21,8 @@ ROLES = {
             "add_redirect", "change_redirect", "delete_redirect", "view_redirect",
             "add_image", "change_image", "delete_image", "view_image",
             "add_liveupdate", "change_liveupdate", "delete_liveupdate", "view_liveupdate",
+            "add_breakingnews", "change_breakingnews", "delete_breakingnews",
+            "view_breakingnews",
         ],
         "consent": [
             "add_cookiepolicy", "change_cookiepolicy", "view_cookiepolicy",

@@ -91,6 +91,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # The page cache keys on the consent state, so consent is read first (lazily, no query).
     "newsportal.consent.middleware.ConsentMiddleware",
+    # Outside the page cache: stored pages keep their edge-side includes, filled on the way out
+    # unless an edge does it (newsportal/includes.py).
+    "newsportal.includes.EdgeIncludeMiddleware",
     # Before sessions: a cached page is served without loading a session or a user.
     "newsportal.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -318,3 +318,35 @@ def test_only_who_may_open_the_purge_socket_may_purge(tmp_path):
         cache.stop()
         origin.shutdown()
         origin.server_close()
+
+
+def test_the_breaking_line_reaches_cached_pages_at_once_and_goes_at_its_end(site):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import BreakingNews
+
+    line = "Polls close: results after midnight"
+    article = make_article("Election night")
+    paths = ["/", article.get_absolute_url()]
+    for path in paths:
+        request(site, path)
+        assert edge_state(site, path) == "hit"
+    now = timezone.now()
+    started = time.monotonic()
+    BreakingNews.objects.create(
+        text=line, language="en", starts_at=now, ends_at=now + timedelta(seconds=3)
+    )  # a real commit: the line's key is purged after it
+    for path in paths:
+        _, headers, body = request(site, path)
+        assert line in body and "<esi:include" not in body
+        assert headers["X-Edge-Cache"] == "hit"  # the page was not fetched again: only the line
+    assert time.monotonic() - started < 1
+    assert line not in request(site, "/ru/")[2]
+    time.sleep(max(0, 3.2 - (time.monotonic() - started)))
+    deadline = time.monotonic() + 2  # the first ask after its end may start the refetch
+    while line in request(site, "/")[2] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for path in paths:
+        assert line not in request(site, path)[2]

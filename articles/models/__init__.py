@@ -23,7 +23,7 @@ from articles.models.languages import (
     page_language,
     slug_url,
 )
-from articles.models.live import LiveUpdate
+from articles.models.live import BreakingNews, LiveUpdate
 from articles.models.newsroom import Autosave, Correction, ReviewNote
 from articles.models.reading import ReadCount
 from articles.models.retention import RetiredFile
@@ -38,6 +38,7 @@ __all__ = [
     "ArticleQuerySet",
     "Author",
     "Autosave",
+    "BreakingNews",
     "Correction",
     "Image",
     "ImageQuerySet",

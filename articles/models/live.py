@@ -1,6 +1,8 @@
 """Live coverage: an article marked live grows by short, timestamped updates (an election count,
 an earthquake), each with a link of its own, shown newest first while the coverage runs."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -66,3 +68,48 @@ class LiveUpdate(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#update-{self.pk}"
+
+
+class BreakingNewsQuerySet(models.QuerySet):
+    def showing(self, language: str, at=None):
+        at = at or timezone.now()
+        return self.filter(language=language, starts_at__lte=at, ends_at__gt=at)
+
+
+class BreakingNews(models.Model):
+    """A line at the top of every public page of one language, from its start to its end."""
+
+    text = models.CharField(
+        max_length=160, help_text="One short line, as readers see it at the top of every page."
+    )
+    article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The story it leads to (optional; shown while the story is published).",
+    )
+    language = models.CharField(
+        max_length=7,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="Shown on the pages of this language.",
+    )
+    starts_at = models.DateTimeField(default=timezone.now, help_text="Shown from then.")
+    ends_at = models.DateTimeField(help_text="Gone then, with nothing to do.")
+
+    objects = BreakingNewsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "breaking news"
+        verbose_name_plural = "breaking news"
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["language", "ends_at"], name="breaking_showing_idx")]
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "The end must come after the start."})

@@ -7,6 +7,7 @@ Editors post to any live article; an Author to the live articles they wrote, pub
 (their drafts' updates wait for the article)."""
 
 import secrets
+from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -14,9 +15,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
-from articles.models import Article, Author, LiveUpdate
+from articles.models import Article, Author, BreakingNews, LiveUpdate
 from articles.newsroom import revisions
 from articles.newsroom.permissions import can_publish
 
@@ -133,3 +135,22 @@ class LiveUpdateAdmin(admin.ModelAdmin):
         if "_continue" not in request.POST:
             return redirect("admin:articles_article_post_update", obj.article_id)
         return super().response_change(request, obj)
+
+
+@admin.register(BreakingNews)
+class BreakingNewsAdmin(admin.ModelAdmin):
+    """The line at the top of every page of a language, from its start to its end: readers see
+    it within a second of a save, and it goes at its end with nothing to do."""
+
+    list_display = ["text", "language", "starts_at", "ends_at", "showing"]
+    list_filter = ["language"]
+    fields = ["text", "article", "language", "starts_at", "ends_at"]
+    autocomplete_fields = ["article"]
+
+    @admin.display(boolean=True, description="Showing now")
+    def showing(self, news):
+        return news.starts_at <= timezone.now() < news.ends_at
+
+    def get_changeform_initial_data(self, request):
+        return {"ends_at": timezone.now() + timedelta(hours=2),
+                **super().get_changeform_initial_data(request)}  # fmt: skip

@@ -20,7 +20,15 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
 from django.utils import timezone
 
-from articles.models import Article, Author, Correction, Image, LiveUpdate, Tag, TagName
+from articles.models import (
+    Article,
+    Author,
+    Correction,
+    Image,
+    LiveUpdate,
+    Tag,
+    TagName,
+)
 from newsportal import pagecache
 from newsportal.invalidation import EVERYTHING, purge_on_commit, read_together, stamps
 

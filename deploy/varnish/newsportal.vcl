@@ -21,6 +21,9 @@ include "backends.vcl";
 
 sub vcl_recv {
     set req.backend_hint = apps.backend();
+    # Pages name parts every page shows (the breaking-news line) as edge-side includes: the app
+    # leaves them for us to fill from our own copy of each (newsportal/includes.py).
+    set req.http.Surrogate-Capability = "edge=ESI/1.0";
     unset req.http.X-Consent-State;  # ours to compute, never the client's
     unset req.http.X-Host-Key;
     # Whether the visitor's connection was HTTPS is said by our TLS proxy, never by the client.
@@ -116,6 +119,11 @@ sub vcl_backend_response {
     # While the app servers fail, keep serving the stale copy instead of the error.
     if (beresp.status >= 500 && bereq.is_bgfetch) {
         return (abandon);
+    }
+    # Its edge-side includes filled here, private pages' too (newsportal/includes.py).
+    if (beresp.http.Surrogate-Control ~ "ESI/1.0") {
+        unset beresp.http.Surrogate-Control;
+        set beresp.do_esi = true;
     }
     # Only what the app marks public is kept (pages carry s-maxage, hashed static files a year);
     # errors, private pages and anything setting a cookie are fetched afresh each time (a short
