@@ -10,6 +10,7 @@ app.
 """
 
 import re
+import zlib
 from collections.abc import Callable
 
 from newsportal.languages import strip_language
@@ -24,13 +25,23 @@ def fills(path: str, func: Callable) -> None:
     _fillers[path] = func
 
 
-def filled(request, content: bytes) -> bytes:
-    def fill(match):
+def filled(request, content: bytes) -> tuple[bytes, bytes]:
+    """`content` with its includes filled, and what they were filled with. Pages have one or
+    two, in their first lines: found by `find`, the rest of the page is not scanned by a
+    regular expression."""
+    parts, fills_, end = [], [], 0
+    while (start := content.find(b"<esi:include", end)) != -1:
+        match = INCLUDE.match(content, start)
+        if match is None:
+            break
         src = match.group(1).decode()
         func = _fillers.get(strip_language(src))
-        return func(request, src).encode() if func else b""
-
-    return INCLUDE.sub(fill, content)
+        fill = func(request, src).encode() if func else b""
+        parts += [content[end:start], fill]
+        fills_.append(fill)
+        end = match.end()
+    parts.append(content[end:])
+    return b"".join(parts), b"".join(fills_)
 
 
 class EdgeIncludeMiddleware:
@@ -50,7 +61,10 @@ class EdgeIncludeMiddleware:
         if "ESI/1.0" in request.headers.get("Surrogate-Capability", ""):
             response["Surrogate-Control"] = 'content="ESI/1.0"'  # the edge fills it
             return response
-        response.content = filled(request, response.content)
-        if response.has_header("ETag"):
-            del response["ETag"]  # of the page without its parts: made again from what is sent
+        response.content, fills_ = filled(request, response.content)
+        if response.has_header("Content-Length"):  # kept with a stored page: its length now
+            response["Content-Length"] = str(len(response.content))
+        if response.has_header("ETag"):  # the page's, and what filled it
+            page = response["ETag"].removeprefix("W/").strip('"')
+            response["ETag"] = f'"{page}-{zlib.crc32(fills_):08x}"'
         return response

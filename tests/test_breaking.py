@@ -50,6 +50,7 @@ def test_the_line_shows_on_every_page_of_its_language_without_rendering_them_aga
     for page in pages:
         response = client.get(page)
         assert response["X-Cache"] == "hit", page  # not rendered again
+        assert int(response["Content-Length"]) == len(response.content)  # what is sent now
         assertContains(response, LINE)
         assertContains(response, f'<a href="{story.get_absolute_url()}">{LINE}</a>')
         assertNotContains(response, "<esi:include")

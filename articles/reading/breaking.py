@@ -9,6 +9,7 @@ with the page's others: one cache read) and dropped at the line's end or the nex
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Min
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
@@ -20,7 +21,7 @@ from articles.models import Article, BreakingNews
 from articles.models.languages import page_language
 from articles.reading.caching import LISTS
 from newsportal import includes
-from newsportal.invalidation import purge_on_commit, read_together, stamps, started_stamp
+from newsportal.invalidation import purge_on_commit, read_together, recent_stamps, started_stamp
 from newsportal.languages import language_of_path
 from newsportal.pagecache import add_keys, keep_at_most
 
@@ -42,7 +43,9 @@ def current(language: str, now) -> tuple:
 
 def strip(language: str, request=None) -> tuple[str, float]:
     """(the line's HTML in `language`, seconds until it changes by the clock)."""
-    found = stamps([BREAKING, LISTS], request)  # LISTS: its story published or withdrawn
+    # As fresh as the page it goes into (PAGE_CACHE_STAMP_SECONDS): a cached page asks the
+    # shared cache nothing more for it. LISTS: its story published or withdrawn.
+    found = recent_stamps([BREAKING, LISTS], request, settings.PAGE_CACHE_STAMP_SECONDS)
     stamp = (found[BREAKING] or started_stamp(BREAKING), found[LISTS])
     now = timezone.now()
     kept = _shown.get(language)
