@@ -151,6 +151,13 @@ class BreakingNewsAdmin(admin.ModelAdmin):
     def showing(self, news):
         return news.starts_at <= timezone.now() < news.ends_at
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "article":  # a story to link, not one to write or delete here
+            field.widget.can_add_related = field.widget.can_delete_related = False
+            field.widget.can_change_related = field.widget.can_view_related = False
+        return field
+
     def get_changeform_initial_data(self, request):
         return {"ends_at": timezone.now() + timedelta(hours=2),
                 **super().get_changeform_initial_data(request)}  # fmt: skip
