@@ -21,7 +21,7 @@ RUN_ENV = DEBUG=false HTTPS=false SERVE_MEDIA=true PORT=$(PORT) \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
 
-.PHONY: help run test check static-checks cluster bench bench-consent drill loadtest soak backup restore recover archive-status failover drill-recovery drill-failover lint format lock \
+.PHONY: help run test check static-checks cluster bench bench-consent bench-live drill loadtest soak backup restore recover archive-status failover drill-recovery drill-failover lint format lock \
 	stopdb clean test-system-packages cluster-system-packages
 help:
 	@echo "make run    install, start the database, migrate, load the demo and serve on :$(PORT)"
@@ -29,6 +29,7 @@ help:
 	@echo "make check  the fast inner loop: lint, layers, migrations, tests but browser and slow ones"
 	@echo "make cluster  Varnish on :8080 in front of two app servers, Redis, PostgreSQL and S3"
 	@echo "make bench  serve 10,000 generated articles with gunicorn and measure them with wrk"
+	@echo "make bench-live   a breaking-news day on one live page through Varnish"
 	@echo "make loadtest  2 minutes of mixed traffic, then again with PostgreSQL restarted"
 	@echo "make drill  20 slow clients for 60 s against gunicorn alone, then behind Varnish"
 	@echo "make soak   10 minutes of mixed traffic, Redis and PostgreSQL restarted, memory per worker"
@@ -167,6 +168,10 @@ bench: $(STAMP) $(MO)
 # The consent dashboard over a million generated events (PostgreSQL keeps the tally).
 bench-consent: $(STAMP) $(MO)
 	$(PY) tests/perf/consent_dashboard.py
+
+# A breaking-news day on one live page through Varnish: readers, an editor posting, pollers.
+bench-live: $(STAMP) $(MO) cluster-system-packages
+	$(PY) tests/perf/live_bench.py
 
 # Slow clients against gunicorn alone, then against the edge in front of it (about 3 minutes).
 drill: $(STAMP) $(MO) cluster-system-packages
