@@ -25,17 +25,17 @@ def fills(path: str, func: Callable) -> None:
     _fillers[path] = func
 
 
-def filled(request, content: bytes) -> tuple[bytes, bytes]:
-    """`content` with its includes filled, and what they were filled with. Pages have one or
-    two, in their first lines: found by `find`, the rest of the page is not scanned by a
-    regular expression."""
+def filled(request, content: bytes, empty: bool = False) -> tuple[bytes, bytes]:
+    """`content` with its includes filled (`empty`: taken out), and what they were filled
+    with. Pages have one or two, in their first lines: found by `find`, the rest of the page is
+    not scanned by a regular expression."""
     parts, fills_, end = [], [], 0
     while (start := content.find(b"<esi:include", end)) != -1:
         match = INCLUDE.match(content, start)
         if match is None:
             break
         src = match.group(1).decode()
-        func = _fillers.get(strip_language(src))
+        func = None if empty else _fillers.get(strip_language(src))
         fill = func(request, src).encode() if func else b""
         parts += [content[end:start], fill]
         fills_.append(fill)
@@ -61,7 +61,8 @@ class EdgeIncludeMiddleware:
         if "ESI/1.0" in request.headers.get("Surrogate-Capability", ""):
             response["Surrogate-Control"] = 'content="ESI/1.0"'  # the edge fills it
             return response
-        response.content, fills_ = filled(request, response.content)
+        # An error page goes without: it may be answering for a database that does not.
+        response.content, fills_ = filled(request, response.content, response.status_code != 200)
         if response.has_header("Content-Length"):  # kept with a stored page: its length now
             response["Content-Length"] = str(len(response.content))
         if response.has_header("ETag"):  # the page's, and what filled it

@@ -1,8 +1,10 @@
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache, caches
 from django.test import override_settings
 
+from articles.reading.breaking import strip as breaking_line
 from articles.reading.caching import seconds_until_next_publication
 from articles.reading.front_page import most_read
 from articles.reading.sections import current_sections
@@ -83,10 +85,12 @@ def empty_cache():
 @pytest.fixture
 def warm_caches(db):
     """What a running site computes once and keeps: the cookie policy, the next publication,
-    the header's sections and the most read list."""
+    the header's sections, the breaking-news line and the most read list."""
     seconds_until_next_publication()
     current_sections()
     most_read("en")
+    for code, _ in settings.LANGUAGES:
+        breaking_line(code)
     return current_policy()
 
 

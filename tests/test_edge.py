@@ -1,5 +1,6 @@
 """The edge cache: the real varnishd with deploy/varnish/newsportal.vcl in front of the app."""
 
+import gzip
 import http.client
 import threading
 import time
@@ -344,6 +345,15 @@ def test_the_breaking_line_reaches_cached_pages_at_once_and_goes_at_its_end(site
         assert headers["X-Edge-Cache"] == "hit"  # the page was not fetched again: only the line
     assert time.monotonic() - started < 1
     assert line not in request(site, "/ru/")[2]
+    # A browser takes the page compressed: the edge fills the include all the same.
+    host, port = site.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.request("GET", "/", headers={"Accept-Encoding": "gzip"})
+    response = connection.getresponse()
+    compressed = response.read()
+    connection.close()
+    assert response.getheader("Content-Encoding") == "gzip"
+    assert line in gzip.decompress(compressed).decode()
     time.sleep(max(0, 3.2 - (time.monotonic() - started)))
     deadline = time.monotonic() + 2  # the first ask after its end may start the refetch
     while line in request(site, "/")[2] and time.monotonic() < deadline:
