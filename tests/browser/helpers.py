@@ -54,6 +54,19 @@ def caret_at_the_end(page, editor):
     raise AssertionError("the caret never reached the end of the text")
 
 
+def caret_in(page, element, editor) -> None:
+    """Click `element` of the rich-text editor and wait until the caret is in it: on a busy
+    machine keys pressed as soon as the click returned went to the start of the text."""
+    element.click()
+    expect(editor).to_be_focused()
+    for _ in range(50):
+        if element.evaluate("(el) => el.contains(getSelection().focusNode)"):
+            return
+        page.wait_for_timeout(100)
+        element.click()
+    raise AssertionError("the caret did not reach the element")
+
+
 def screenshot(page, name: str, full_page: bool = False) -> None:
     """Kept in $SCREENSHOTS (when set) to be looked at: make screenshots."""
     folder = os.environ.get("SCREENSHOTS")

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, Image, Tag
 from articles.newsroom.slugs import slug_for
-from tests.browser.helpers import caret_at_the_end, screenshot
+from tests.browser.helpers import caret_at_the_end, caret_in, screenshot
 from tests.factories import make_article, make_tag
 from tests.images import figure, image_bytes
 
@@ -99,13 +99,14 @@ def test_enter_leaves_a_caption_and_a_picture_inserted_from_it_goes_below(
     page = signed_in
     reservoir, dam, _ = pictures
     article = make_article("Water", body=f"<p>Intro.</p>{figure(reservoir, 'Су қоймасы')}")
-    open_editor(page, site, article)
-    page.locator(".ProseMirror figcaption").click()
+    editor = open_editor(page, site, article)
+    caption = page.locator(".ProseMirror figcaption")
+    caret_in(page, caption, editor)
     page.keyboard.press("End")
     page.keyboard.press("Enter")
     page.keyboard.type("A paragraph after the picture.")
     # The picture button pressed from inside a caption: a new picture, below, not a replacement.
-    page.locator(".ProseMirror figcaption").click()
+    caret_in(page, caption, editor)
     page.locator(".prose-menubar__button[title=figure]").click()
     dialog = page.locator("dialog[open]")
     expect(dialog).to_contain_text("Insert Figure")
