@@ -13,7 +13,6 @@ Printed: the edge's hit ratio, origin requests a second, each update's time to r
 reader (p50/p100) and each correction's, and the 5xx. Not a test: it asserts nothing.
 """
 
-import json
 import os
 import re
 import statistics
@@ -27,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, Server, environment, manage, redis_url, scratch_database_url
-from newsroom_day import fetch, varnish_counters
+from newsroom_day import CONNECTIONS, fetch, varnish_counters, wrk_script
 
 sys.path.insert(0, str(ROOT))
 from deploy.edge import Varnish, free_port
@@ -35,30 +34,10 @@ from deploy.edge import Varnish, free_port
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 SECONDS = int(os.environ.get("BENCH_LIVE_SECONDS", "60"))
 RATE = int(os.environ.get("BENCH_LIVE_RATE", "9600"))
-CONNECTIONS = 32
 POST_EVERY, CORRECT_EVERY = 5, 30
 POLLERS, POLL_SECONDS = 8, 0.1
 NEWEST = re.compile(r'data-newest="([^"]+)"')
 UPDATE = re.compile(r'id="update-(\d+)"')
-
-
-def wrk_script(paths: list[str], folder: Path) -> Path:
-    script = folder / "live.lua"
-    listed = ",".join(json.dumps(p) for p in paths)
-    script.write_text(
-        f"paths = {{{listed}}}\ncounter = 0\n"
-        "request = function()\n  counter = counter + 1\n"
-        "  return wrk.format('GET', paths[(counter % #paths) + 1])\nend\n"
-        f"delay = function() return {CONNECTIONS * 1000 / RATE} end\n"
-        "threads = {}\nsetup = function(thread) table.insert(threads, thread) end\n"
-        "server_errors = 0\n"
-        "response = function(status, headers, body)\n"
-        "  if status >= 500 then server_errors = server_errors + 1 end\nend\n"
-        "done = function(summary, latency, requests)\n  local total = 0\n"
-        "  for _, t in ipairs(threads) do total = total + t:get('server_errors') end\n"
-        "  io.write(string.format('server errors: %d\\n', total))\nend\n"
-    )
-    return script
 
 
 def poller(edge_url: str, new_url: str, newest: str, stop_at: float, seen: dict) -> None:
@@ -137,7 +116,7 @@ def run(database_url: str) -> dict:
         while not NEWEST.search(body := fetch(edge.url + page)[1]) and time.monotonic() < deadline:
             time.sleep(0.2)
         opened_with = NEWEST.search(body)[1]
-        script = wrk_script([page, f"{new_url}?after={opened_with}"], workdir)
+        script = wrk_script([page, f"{new_url}?after={opened_with}"], workdir, RATE)
         before = varnish_counters(edge.name)
         stop_at = time.time() + SECONDS
         posted, corrected, seen = {}, [], {}

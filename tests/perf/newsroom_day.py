@@ -60,15 +60,17 @@ def zipf_paths(articles, tags, count=20000, seed=7) -> list[str]:
     return rng.choices(pool, weights, k=count)
 
 
-def wrk_script(paths: list[str], folder: Path) -> Path:
-    script = folder / "zipf.lua"
+def wrk_script(paths: list[str], folder: Path, rate: int = RATE) -> Path:
+    """wrk asks `paths` in turn, paced at `rate` requests a second (0: as fast as it can), and
+    counts the 5xx."""
+    script = folder / "paths.lua"
     listed = ",".join(json.dumps(p) for p in paths)
     script.write_text(
         f"paths = {{{listed}}}\ncounter = 0\n"
         "request = function()\n  counter = counter + 1\n"
         "  return wrk.format('GET', paths[(counter % #paths) + 1])\nend\n"
         # Each connection waits this long before each request: RATE requests a second in all.
-        f"delay = function() return {CONNECTIONS * 1000 / RATE if RATE else 0} end\n"
+        f"delay = function() return {CONNECTIONS * 1000 / rate if rate else 0} end\n"
         "threads = {}\nsetup = function(thread) table.insert(threads, thread) end\n"
         "server_errors = 0\n"
         "response = function(status, headers, body)\n"
