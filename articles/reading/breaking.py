@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError
+from django.db.models import Exists, OuterRef
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -36,25 +37,19 @@ _shown: dict[str, tuple] = {}  # language -> (stamps, until, html)
 
 def current(language: str, now) -> tuple[str, object]:
     """(the line showing in `language` now, as HTML; when what shows next changes): one query."""
+    public = Article.objects.published().filter(pk=OuterRef("article_id"))
     coming = list(
         BreakingNews.objects.filter(language=language, ends_at__gt=now)
         .select_related("article")
+        .annotate(story_public=Exists(public))  # what readers may see: its one definition
         .order_by("starts_at", "-id")[:LOOKAHEAD]
     )
     started = [news for news in coming if news.starts_at <= now]
     news = started[-1] if started else None  # the newest started
     changes = [n.starts_at for n in coming if n.starts_at > now] + [n.ends_at for n in started]
-    story = news.article if news and news.article_id else None
-    public = (
-        story is not None
-        and story.status == Article.Status.PUBLISHED
-        and (story.published_at is not None and story.published_at <= now)
-    )
+    link = news.article.get_absolute_url() if news and news.story_public else ""
     with translation.override(language):
-        html = render_to_string(
-            "articles/_breaking.html", {"news": news, "link": story.get_absolute_url()
-                                        if public else ""},
-        )  # fmt: skip
+        html = render_to_string("articles/_breaking.html", {"news": news, "link": link})
     return html, min(changes, default=now + QUIET)
 
 

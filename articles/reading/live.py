@@ -9,6 +9,7 @@ import secrets
 from functools import partial
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from articles.models import Article, LiveUpdate
 from articles.reading.caching import article_key, live_key
-from articles.reading.paging import EPOCH, Cursor
+from articles.reading.paging import EPOCH, Cursor, keyset_rows
 from newsportal.fragments import cached
 from newsportal.pagecache import add_keys
 
@@ -47,24 +48,18 @@ def shown_updates(article):
 def updates_block(article, before: Cursor | None = None):
     """One page of updates (newest first, or older than `before`), with the highlights and the
     cursors that page on: a kept part (its keys: the article's and its live key)."""
-    updates = shown_updates(article)
-    if before is not None:
-        updates = updates.filter(published_at__lte=before.at).exclude(
-            published_at=before.at, pk__gte=before.pk
-        )
-    rows = list(updates[: PAGE_SIZE + 1])
+    rows = keyset_rows(shown_updates(article), "published_at", PAGE_SIZE, before=before)
     page = rows[:PAGE_SIZE]
     highlights = []
-    if before is None:
-        highlights = list(shown_updates(article).filter(is_pinned=True)[:HIGHLIGHTS]) + list(
-            shown_updates(article).filter(is_key_event=True)[:HIGHLIGHTS]
-        )
+    if before is None:  # pinned and key events, in one read
+        marked = shown_updates(article).filter(Q(is_pinned=True) | Q(is_key_event=True))
+        highlights = list(marked[: 2 * HIGHLIGHTS])
     block = {
         "version": secrets.token_hex(8),  # names the article's HTML rendered with it
         "due": next_timed(article),
         "updates": page,
-        "pinned": [u for u in highlights if u.is_pinned],
-        "key_events": [u for u in highlights if u.is_key_event],
+        "pinned": [u for u in highlights if u.is_pinned][:HIGHLIGHTS],
+        "key_events": [u for u in highlights if u.is_key_event][:HIGHLIGHTS],
         # What an open page asks for updates after: its newest, or the beginning of time.
         "newest": str(Cursor(page[0].published_at, page[0].pk) if page else BEGINNING),
         "older": str(Cursor(page[-1].published_at, page[-1].pk)) if len(rows) > PAGE_SIZE else "",
@@ -133,14 +128,10 @@ def new_updates(request, slug):
     name = f"live-new:{get_language()}:{article.pk}:{after}"
 
     def newer():
-        rows = (
-            shown_updates(article)
-            .filter(published_at__gte=after.at)
-            .exclude(published_at=after.at, pk__lte=after.pk)
-        )
-        found = list(rows[:NEW_AT_MOST])
+        rows = keyset_rows(shown_updates(article), "published_at", NEW_AT_MOST, after=after)
+        found = rows[:NEW_AT_MOST][::-1]  # read oldest first, shown newest first
         newest = str(Cursor(found[0].published_at, found[0].pk)) if found else str(after)
-        block = {"updates": found, "newest": newest, "complete": len(found) < NEW_AT_MOST,
+        block = {"updates": found, "newest": newest, "complete": len(rows) <= NEW_AT_MOST,
                  "due": next_timed(article)}  # fmt: skip
         return block, [article_key(article.pk), live_key(article.pk)]
 
