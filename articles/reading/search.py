@@ -86,16 +86,14 @@ def newest_matches(text: str) -> list[int]:
     )
 
 
-def search(text: str, candidates: list[int] | None = None):
-    """The best matches among the newest CANDIDATES, ranked (headline over lead over text)."""
+def ranked(text: str, candidates: list[int]) -> list[int]:
+    """The ids of `candidates` (newest_matches), best first (headline over lead over text)."""
     query = websearch(text)
-    if candidates is None:
-        candidates = newest_matches(text)
-    return (
-        Article.objects.for_listing()
-        .filter(pk__in=candidates[:CANDIDATES])
+    return list(
+        Article.objects.filter(pk__in=candidates[:CANDIDATES])
         .annotate(rank=SearchRank(F("search_vector"), query))
         .order_by("-rank", "-published_at", "-id")
+        .values_list("pk", flat=True)
     )
 
 
@@ -107,10 +105,10 @@ def found(text: str) -> tuple[dict, list[str]]:
     `ranked`: ids, best first, of the best among the newest CANDIDATES matches; `more`: whether
     there are more matches than that."""
     candidates = newest_matches(text)
-    ranked = list(search(text, candidates).values_list("pk", flat=True))
-    result = {"ranked": ranked, "more": len(candidates) > CANDIDATES,
+    best = ranked(text, candidates)
+    result = {"ranked": best, "more": len(candidates) > CANDIDATES,
               "elsewhere": in_other_languages(text)}  # fmt: skip
-    if ranked:
+    if best:
         result["topics"] = topics(text)
     else:
         result["topics"] = topics(text, looking_alike=True)
