@@ -11,7 +11,6 @@ article's own screens is a view in the module of what it does, all named in `get
 """
 
 import functools
-import secrets
 
 import reversion
 from django.conf import settings
@@ -44,7 +43,7 @@ from articles.newsroom import (
 )
 from articles.newsroom.filters import PictureFilter, StateFilter, TopicFilter
 from articles.newsroom.forms import ArticleForm, TopicsField, TopicsWidget, focal_picker
-from articles.newsroom.permissions import can_publish
+from articles.newsroom.permissions import byline_of, can_publish
 from articles.newsroom.slugs import SlugFromWords
 from newsportal.long_lists import EstimatedCounts
 
@@ -167,7 +166,7 @@ class ArticleAdmin(SlugFromWords, EstimatedCounts, admin.ModelAdmin):
         if formset.model is not LiveUpdate:
             return super().save_formset(request, form, formset, change)
         for update in formset.save(commit=False):
-            update.author = update.author or live.byline_of(request.user)
+            update.author = update.author or byline_of(request.user)
             update.save()
         for update in formset.deleted_objects:
             update.delete()
@@ -246,13 +245,7 @@ class ArticleAdmin(SlugFromWords, EstimatedCounts, admin.ModelAdmin):
         was = form.initial.get("status") if change else None
         if not can_publish(request.user):
             obj.status = Article.Status.REVIEW if submitting else Article.Status.DRAFT
-            obj.author, _ = Author.objects.get_or_create(
-                user=request.user,
-                # Never the login name: bylines and author addresses are public, and a known
-                # login name is half of a sign-in.
-                defaults={"name": request.user.get_full_name() or "Staff writer",
-                          "slug": f"writer-{secrets.token_hex(4)}"},
-            )  # fmt: skip
+            obj.author = byline_of(request.user)
         elif submitting and obj.status == Article.Status.DRAFT:
             obj.status = Article.Status.REVIEW
         super().save_model(request, obj, form, change)

@@ -6,7 +6,6 @@ updates under it.
 Editors post to any live article; an Author to the live articles they wrote, published or not
 (their drafts' updates wait for the article)."""
 
-import secrets
 from datetime import timedelta
 
 from django import forms
@@ -18,22 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from articles.models import Article, Author, BreakingNews, LiveUpdate
+from articles.models import Article, BreakingNews, LiveUpdate
 from articles.newsroom import revisions
-from articles.newsroom.permissions import can_publish
+from articles.newsroom.permissions import byline_of, can_publish
 
 UPDATE_FIELDS = ["headline", "body", "is_pinned", "is_key_event", "published_at", "correction"]
-
-
-def byline_of(user) -> Author:
-    """The user's byline, made the first time they post (never their login name: bylines are
-    public)."""
-    author, _ = Author.objects.get_or_create(
-        user=user,
-        defaults={"name": user.get_full_name() or "Staff writer",
-                  "slug": f"writer-{secrets.token_hex(4)}"},
-    )  # fmt: skip
-    return author
 
 
 def may_post(user, article) -> bool:
@@ -93,7 +81,6 @@ class LiveUpdateInline(admin.StackedInline):
     fields = UPDATE_FIELDS
     extra = 0
     show_change_link = True
-    autocomplete_fields = []
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
