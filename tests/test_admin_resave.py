@@ -14,7 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.models import Article, BreakingNews, Correction, Image, LiveUpdate, Redirect
+from articles.models import (
+    Article,
+    BreakingNews,
+    Byline,
+    Correction,
+    Image,
+    LiveUpdate,
+    Redirect,
+)
 from articles.newsroom.admin import ArticleAdmin
 from newsportal.consent.models import CookieCategory, CookiePolicy, PolicyTranslation
 from newsportal.consent.translations import install as install_translations
@@ -134,6 +142,8 @@ def realistic_objects(staff_client):
     article.body += f'<figure><img src="{image.url}" alt="Herders" data-file="{image.pk}"></figure>'
     article.save()  # shown in the text: a library picture in use
     install_translations(CookiePolicy, PolicyTranslation)  # the policy in three languages
+    # A shared byline: the article's form carries its further authors.
+    Byline.objects.create(article=article, author=make_author("Second reporter"))
     # Live coverage: the article's form then carries its updates too.
     Article.objects.filter(pk=article.pk).update(is_live=True)
     update = LiveUpdate.objects.create(

@@ -6,6 +6,7 @@
 - images: the picture library
 - topics: topics (tags) with their names per language, and authors
 - addresses: every address an article has had, and editors' redirects
+- bylines: the further authors of an article, after its lead
 - articles: the article itself
 - newsroom: review steps, corrections, autosaves
 - live: the updates of live coverage
@@ -15,6 +16,7 @@
 
 from articles.models.addresses import ArticleAddress, Redirect, is_local_path
 from articles.models.articles import Article, ArticleQuerySet
+from articles.models.bylines import Byline
 from articles.models.images import Image, ImageQuerySet, upload_quota_error
 from articles.models.languages import (
     LANGUAGE_NAMES,
@@ -39,6 +41,7 @@ __all__ = [
     "Author",
     "Autosave",
     "BreakingNews",
+    "Byline",
     "Correction",
     "Image",
     "ImageQuerySet",

@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from articles.media import embeds, library
 from articles.media.html import sanitize
 from articles.models.addresses import ArticleAddress
+from articles.models.bylines import Byline, naming
 from articles.models.images import Image
 from articles.models.languages import document_vector, language_vector, page_language, slug_url
 from articles.models.topics import Author, Tag
@@ -37,13 +38,19 @@ class ArticleQuerySet(IndexedYears, models.QuerySet):
     def in_language(self, language: str | None = None):
         return self.filter(language=page_language(language))
 
+    def by(self, author=None, **author_lookup):
+        """The articles whose byline names `author` (lead or shared), or an author matching
+        `author_lookup` (user=...)."""
+        return self.filter(naming(author, **author_lookup))
+
     def for_reading(self):
-        """Published articles with their author and tags (named in the page's language),
+        """Published articles with their authors and tags (named in the page's language),
         without the search vector."""
         return (
             self.published()
             .select_related("author", "cover")
             .prefetch_related(models.Prefetch("tags", queryset=Tag.objects.localized()))
+            .annotate(shared_byline=Byline.objects.names_of(models.OuterRef("pk")))
             .defer("search_vector")
         )
 
@@ -121,7 +128,13 @@ class Article(models.Model):
     )
     body = models.TextField(help_text="The article text. Unsafe HTML is removed on save.")
     author = models.ForeignKey(
-        Author, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+        Author,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="The lead, named first. Others sharing the byline follow under “Shared "
+        "byline” below.",
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
@@ -273,6 +286,16 @@ class Article(models.Model):
         return slug_url("articles:article", self.slug, self.language)
 
     @property
+    def authors(self) -> list[Author]:
+        """Its byline in order: the lead, then those who share it (as read with it by
+        for_reading(), else asked)."""
+        lead = [self.author] if self.author_id else []
+        shared = getattr(self, "shared_byline", None)
+        if shared is None:
+            return lead + [byline.author for byline in self.bylines.select_related("author")]
+        return lead + [Author(**fields) for fields in shared]
+
+    @property
     def live_running(self) -> bool:
         """Live coverage that has not ended: its page takes new updates."""
         return self.is_live and (self.live_ends_at is None or self.live_ends_at > timezone.now())
@@ -297,6 +320,10 @@ class Article(models.Model):
             language=language, translation_of=self, status=Article.Status.DRAFT,
         )  # fmt: skip
         copy.tags.set(self.tags.all())
+        Byline.objects.bulk_create(
+            Byline(article=copy, author_id=shared.author_id, position=shared.position)
+            for shared in self.bylines.all()
+        )
         return copy
 
     def keep_address(self):

@@ -1,6 +1,9 @@
 """Topics (tags, with their names in each language) and authors: what bylines and topic pages
 show."""
 
+import functools
+import operator
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
@@ -32,12 +35,18 @@ class LanguageArray(models.Func):
     output_field = ArrayField(models.CharField(max_length=7))
 
 
-def languages_with_articles(lookup: str):
-    """The languages of the published articles whose `lookup` is the outer row (a tag, an
-    author): the languages its page exists in, as an array in the outer query. One "is there
-    one?" per language: a topic on 300,000 articles is not read whole for its four languages."""
-    published = _article().objects.published().filter(**{lookup: models.OuterRef("pk")})
-    has_some = lambda code: models.Exists(published.filter(language=code))  # noqa: E731
+def languages_with_articles(*lookups: str):
+    """The languages of the published articles that refer to the outer row (a tag, an author)
+    by one of `lookups`: the languages its page exists in, as an array in the outer query. One
+    "is there one?" per language and lookup: a topic on 300,000 articles is not read whole for
+    its four languages."""
+    published = _article().objects.published()
+
+    def has_some(code):
+        found = [models.Exists(published.filter(language=code, **{lookup: models.OuterRef("pk")}))
+                 for lookup in lookups]  # fmt: skip
+        return functools.reduce(operator.or_, found)
+
     return LanguageArray(
         *(models.Case(models.When(has_some(code), then=models.Value(code)))
           for code, _ in settings.LANGUAGES)
@@ -199,6 +208,13 @@ class TagName(models.Model):
         return f"{self.name} ({self.language})"
 
 
+class AuthorQuerySet(models.QuerySet):
+    def with_pages(self):
+        """With the languages they have published articles in, as lead or on a shared byline
+        (in the same query): what Author.pages() reads."""
+        return self.annotate(page_languages=languages_with_articles("author", "bylines__author"))
+
+
 class Author(models.Model):
     name = models.CharField(max_length=200, help_text="As printed in the byline.")
     slug = models.SlugField(max_length=200, unique=True)
@@ -221,6 +237,7 @@ class Author(models.Model):
         related_name="author_profile",
         help_text="The admin account that writes as this author, if any.",
     )
+    objects = AuthorQuerySet.as_manager()
     _loaded_photo = ""  # the stored photo as loaded: a replaced one goes on commit
 
     class Meta:
@@ -248,7 +265,7 @@ class Author(models.Model):
 
     def pages(self) -> dict[str, str]:
         """{language: address} of its page in each language it has published articles in
-        (annotated with page_languages=languages_with_articles("author"))."""
+        (Author.objects.with_pages())."""
         return {
             language: slug_url("articles:author", self.slug, language)
             for language in self.page_languages

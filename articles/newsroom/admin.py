@@ -31,6 +31,7 @@ from articles.models.languages import normalise, search_config
 from articles.models.sharing import LIFETIMES
 from articles.newsroom import (
     autosave,
+    bylines,
     corrections,
     live,
     presence,
@@ -43,7 +44,7 @@ from articles.newsroom import (
 )
 from articles.newsroom.filters import PictureFilter, StateFilter, TopicFilter
 from articles.newsroom.forms import ArticleForm, TopicsField, TopicsWidget, focal_picker
-from articles.newsroom.permissions import byline_of, can_publish
+from articles.newsroom.permissions import byline_of, can_publish, on_byline
 from articles.newsroom.slugs import SlugFromWords
 from newsportal.long_lists import EstimatedCounts
 
@@ -144,7 +145,7 @@ class ArticleAdmin(SlugFromWords, EstimatedCounts, admin.ModelAdmin):
         queryset = super().get_queryset(request).defer("body", "search_vector")
         if can_publish(request.user):
             return queryset
-        return queryset.filter(author__user=request.user)  # authors see their own work
+        return queryset.by(user=request.user)  # authors see their own work, shared or not
 
     def get_readonly_fields(self, request, obj=None):
         return (
@@ -159,8 +160,9 @@ class ArticleAdmin(SlugFromWords, EstimatedCounts, admin.ModelAdmin):
         return live.post_update_link(article)
 
     def get_inlines(self, request, obj):
-        """A live article's updates, on its page."""
-        return [live.LiveUpdateInline] if obj is not None and obj.is_live else []
+        """Its shared byline; a live article's updates."""
+        live_updates = [live.LiveUpdateInline] if obj is not None and obj.is_live else []
+        return [bylines.BylineInline, *live_updates]
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not LiveUpdate:
@@ -210,11 +212,7 @@ class ArticleAdmin(SlugFromWords, EstimatedCounts, admin.ModelAdmin):
             return False
         if obj is None or can_publish(request.user):
             return True
-        return (
-            obj.status == Article.Status.DRAFT
-            and obj.author
-            and obj.author.user_id == request.user.pk
-        )
+        return obj.status == Article.Status.DRAFT and on_byline(request.user, obj)
 
     # Revisions: every save in the admin keeps one (articles/newsroom/revisions.py).
 
@@ -245,7 +243,8 @@ class ArticleAdmin(SlugFromWords, EstimatedCounts, admin.ModelAdmin):
         was = form.initial.get("status") if change else None
         if not can_publish(request.user):
             obj.status = Article.Status.REVIEW if submitting else Article.Status.DRAFT
-            obj.author = byline_of(request.user)
+            if not change:  # theirs; one they share keeps its lead
+                obj.author = byline_of(request.user)
         elif submitting and obj.status == Article.Status.DRAFT:
             obj.status = Article.Status.REVIEW
         super().save_model(request, obj, form, change)

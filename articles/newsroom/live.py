@@ -3,7 +3,7 @@ update's page (to correct, pin or delete it, with its revisions), and "Post an u
 screen a reporter uses from a phone in the field: a box, two ticks and a button, the newest
 updates under it.
 
-Editors post to any live article; an Author to the live articles they wrote, published or not
+Editors post to any live article; an Author to the live articles on their byline, published or not
 (their drafts' updates wait for the article)."""
 
 from datetime import timedelta
@@ -19,7 +19,7 @@ from django.utils.html import format_html
 
 from articles.models import Article, BreakingNews, LiveUpdate
 from articles.newsroom import revisions
-from articles.newsroom.permissions import byline_of, can_publish
+from articles.newsroom.permissions import byline_of, can_publish, on_byline
 
 UPDATE_FIELDS = ["headline", "body", "is_pinned", "is_key_event", "published_at", "correction"]
 
@@ -27,7 +27,7 @@ UPDATE_FIELDS = ["headline", "body", "is_pinned", "is_key_event", "published_at"
 def may_post(user, article) -> bool:
     if not user.has_perm("articles.add_liveupdate"):
         return False
-    return can_publish(user) or (article.author is not None and article.author.user_id == user.pk)
+    return can_publish(user) or on_byline(user, article)
 
 
 class PostUpdateForm(forms.ModelForm):
@@ -102,7 +102,7 @@ class LiveUpdateAdmin(admin.ModelAdmin):
         updates = super().get_queryset(request).select_related("article", "author")
         if can_publish(request.user):
             return updates
-        return updates.filter(article__author__user=request.user)
+        return updates.filter(article__in=Article.objects.by(user=request.user))
 
     def has_add_permission(self, request):
         return False  # posted from the article ("Post an update") or its page

@@ -1,9 +1,9 @@
 """Who may do what in the newsroom: Editors publish and see everything; Authors write and
-see their own work, under their own byline."""
+see their own work, under their own byline: the articles they lead or share."""
 
 import secrets
 
-from articles.models import Author
+from articles.models import Article, Author
 
 
 def can_publish(user) -> bool:
@@ -19,3 +19,14 @@ def byline_of(user) -> Author:
                   "slug": f"writer-{secrets.token_hex(4)}"},
     )  # fmt: skip
     return author
+
+
+def on_byline(user, article) -> bool:
+    """Whether `user` writes as one of the article's authors, lead or shared (asked once per
+    article and user: the admin asks several times a page)."""
+    if article.pk is None or not user.is_authenticated:
+        return False
+    asked = article.__dict__.setdefault("_on_byline", {})
+    if user.pk not in asked:
+        asked[user.pk] = Article.objects.filter(pk=article.pk).by(user=user).exists()
+    return asked[user.pk]

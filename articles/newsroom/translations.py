@@ -9,18 +9,17 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles.models import LANGUAGE_NAMES, Article
+from articles.models.bylines import naming
 from articles.newsroom import revisions
 from articles.newsroom.permissions import can_publish
 
 
 def translatable(request):
-    """What this user may translate: what they may see (an Author: their own work, and
+    """What this user may translate: what they may see (an Author: the work on their byline, and
     what is published). Another's draft is news: never copied, never named."""
     if can_publish(request.user):
         return Article.objects.all()
-    return Article.objects.filter(
-        Q(author__user=request.user) | Q(pk__in=Article.objects.published())
-    )
+    return Article.objects.filter(naming(user=request.user) | Q(pk__in=Article.objects.published()))
 
 
 def translate_view(model_admin, request, pk, language):

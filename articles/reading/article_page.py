@@ -138,9 +138,9 @@ def _render_preview(request, article):
 @staff_member_required
 def preview(request, pk):
     """Editors see any article, draft or scheduled, from the admin's "View on site"; authors
-    see their own."""
+    see those on their byline."""
     article = get_object_or_404(Article.objects.select_related("author"), pk=pk)
-    own = article.author is not None and article.author.user_id == request.user.pk
+    own = Article.objects.filter(pk=pk).by(user=request.user).exists()
     if not (own or request.user.has_perm("articles.publish_article")):
         raise Http404("No article to preview here.")
     return render_preview(request, article)

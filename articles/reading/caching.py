@@ -8,8 +8,9 @@ related boxes showing it), "story-<id>" (an article's and its translations' page
 "author-<id>" (their pages and feeds), "live-<id>" (a live article's updates), "tagname-<id>" /
 "authorname-<id>"
 (article pages showing the pill or byline). An edit of an article's text purges its own page
-only; a change to what lists show (title, lead, cover, state, time, author, tags) purges the
-lists it is in; renaming a tag or an author purges every page that names it.
+only; a change to what lists show (title, lead, cover, state, time, authors, tags) purges the
+lists it is in (each author's on its byline); renaming a tag or an author purges every page
+that names it.
 """
 
 import time
@@ -23,6 +24,7 @@ from django.utils import timezone
 from articles.models import (
     Article,
     Author,
+    Byline,
     Correction,
     Image,
     LiveUpdate,
@@ -78,7 +80,7 @@ def article_page_keys(article, related) -> list[str]:
         story_key(article.story_id),
         *(article_key(other.pk) for other in related),
         *(tag_name_key(tag.pk) for tag in article.tags.all()),
-        *([author_name_key(article.author_id)] if article.author_id else []),
+        *(author_name_key(author.pk) for author in article.authors),
         *([live_key(article.pk)] if article.is_live else []),
     ]
 
@@ -95,10 +97,18 @@ def listing_keys(article, tag_ids=(), author_ids=()) -> set[str]:
     }  # fmt: skip
 
 
+def byline_ids(*articles) -> set:
+    """The authors on the bylines of `articles`, lead or shared: whose pages list them."""
+    shared = Byline.objects.filter(article__in=[article.pk for article in articles])
+    return {article.author_id for article in articles} | set(
+        shared.values_list("author_id", flat=True)
+    )
+
+
 def article_saved(sender, instance, created, **kwargs):
     if created or instance.listing_changed():
         tag_ids = instance.tags.values_list("pk", flat=True)
-        keys = listing_keys(instance, tag_ids, {instance.author_id, instance.loaded_author_id})
+        keys = listing_keys(instance, tag_ids, byline_ids(instance) | {instance.loaded_author_id})
         keys |= {story_key(pk) for pk in {instance.story_id, instance.loaded_story_id} if pk}
     else:
         keys = {article_key(instance.pk)}  # the text only: its own page
@@ -108,7 +118,7 @@ def article_saved(sender, instance, created, **kwargs):
 def article_deleting(sender, instance, **kwargs):
     """Before the tag links go with it: which lists showed it."""
     tag_ids = list(instance.tags.values_list("pk", flat=True))
-    instance.purge_keys = listing_keys(instance, tag_ids, {instance.author_id})
+    instance.purge_keys = listing_keys(instance, tag_ids, byline_ids(instance))
     instance.purge_keys.add(story_key(instance.story_id))
 
 
@@ -125,12 +135,12 @@ def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
         return
     changed = pk_set if action != "post_clear" else getattr(instance, "cleared_pks", set())
     if reverse:  # tag.articles.add(...): instance is a tag, the pks are articles
-        articles = Article.objects.filter(pk__in=changed).only("pk", "author_id")
-        keys = {tag_key(instance.pk), LISTS}
+        articles = list(Article.objects.filter(pk__in=changed).only("pk", "author_id"))
+        keys = {tag_key(instance.pk), LISTS, *(author_key(pk) for pk in byline_ids(*articles))}
         for article in articles:
-            keys |= listing_keys(article, (), {article.author_id})
+            keys |= listing_keys(article)
     else:
-        keys = listing_keys(instance, changed, {instance.author_id})
+        keys = listing_keys(instance, changed, byline_ids(instance))
     purge_on_commit(keys)
 
 
@@ -168,6 +178,17 @@ def tag_name_changed(sender, instance, **kwargs):
 author_changed = name_changed("author")
 
 
+def byline_changed(sender, instance, **kwargs):
+    """An author added to a shared byline, moved, swapped or taken off: the lists the article is
+    in, the pages of all its authors and of the one it named before."""
+    article = Article.objects.filter(pk=instance.article_id).only("pk", "author_id").first()
+    if article is None:  # going with its article, which purges as it goes
+        return
+    tag_ids = article.tags.values_list("pk", flat=True)
+    authors = byline_ids(article) | {instance.author_id, instance._loaded_author_id}
+    purge_on_commit(listing_keys(article, tag_ids, authors))
+
+
 def correction_changed(sender, instance, **kwargs):
     """A correction added, edited or removed: the article's page (its notes, its JSON-LD) and
     the corrections page, once committed."""
@@ -192,8 +213,9 @@ def image_changed(sender, instance, created=False, **kwargs):
             "tag_id", flat=True
         )
         for article in covers:
-            keys |= listing_keys(article, (), {article.author_id})
+            keys |= listing_keys(article)
         keys |= {tag_key(pk) for pk in tag_ids} | {CARDS}
+        keys |= {author_key(pk) for pk in byline_ids(*covers) if pk}
     purge_on_commit(keys)
 
 
@@ -229,6 +251,8 @@ def register() -> None:
     post_delete.connect(article_deleted, sender=Article, dispatch_uid="purge-article-deleted")
     m2m_changed.connect(tags_changed, sender=Article.tags.through, dispatch_uid="purge-tags")
     post_save.connect(correction_changed, sender=Correction, dispatch_uid="purge-correction")
+    post_save.connect(byline_changed, sender=Byline, dispatch_uid="purge-byline-saved")
+    post_delete.connect(byline_changed, sender=Byline, dispatch_uid="purge-byline-deleted")
     post_save.connect(image_changed, sender=Image, dispatch_uid="purge-image")
     post_save.connect(tag_name_changed, sender=TagName, dispatch_uid="purge-tagname-saved")
     post_delete.connect(tag_name_changed, sender=TagName, dispatch_uid="purge-tagname-deleted")

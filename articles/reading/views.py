@@ -23,7 +23,6 @@ from articles.models import (
     Author,
     Correction,
     Tag,
-    languages_with_articles,
 )
 from articles.reading.caching import (
     CARDS,
@@ -196,16 +195,14 @@ class ArticlesOfView(CacheKeysMixin, KeysetMixin, ListView):
     for a tag or author that no published article has yet (nothing of it is public before)."""
 
     owner_model = None  # Tag or Author
-    owner_lookup = None  # how an article refers to it
     paginate_by = PAGE_SIZE
     allow_empty_first_page = False
     context_object_name = "articles"
 
     def get_queryset(self):
         self.owner = owner = self.get_owner(self.kwargs["slug"])
-        lookup = {self.owner_lookup: owner}
         # Built only when the page's rows are not kept (articles/reading/paging.py).
-        return SimpleLazyObject(lambda: card_rows(listed().filter(**lookup)))
+        return SimpleLazyObject(lambda: card_rows(self.articles_of(owner)))
 
     def get_owner(self, slug):
         return get_object_or_404(self.owner_model, slug=slug)
@@ -223,13 +220,16 @@ class ArticlesOfView(CacheKeysMixin, KeysetMixin, ListView):
 
 class TagView(ArticlesOfView):
     owner_model = Tag
-    owner_lookup = "tags"
     owner_key = staticmethod(tag_key)
     template_name = "articles/tag_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         return {**context, "translations": self.owner.pages()}
+
+    @staticmethod
+    def articles_of(tag):
+        return listed().filter(tags=tag)
 
     def get_owner(self, slug):
         """At its slug in the page's language (or its English one, which leads there)."""
@@ -249,16 +249,20 @@ class TagView(ArticlesOfView):
 
 class AuthorView(ArticlesOfView):
     owner_model = Author
-    owner_lookup = "author"
     owner_key = staticmethod(author_key)
     template_name = "articles/author_detail.html"
+
+    @staticmethod
+    def articles_of(author):
+        """As lead or sharing the byline."""
+        return listed().by(author)
 
     def get_owner(self, slug):
         return cached(f"author:{slug}", lambda: self.load_author(slug), self.request)
 
     @staticmethod
     def load_author(slug):
-        authors = Author.objects.annotate(page_languages=languages_with_articles("author"))
+        authors = Author.objects.with_pages()
         author = get_object_or_404(authors, slug=slug)
         return author, [author_key(author.pk), author_name_key(author.pk)]
 

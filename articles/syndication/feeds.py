@@ -6,16 +6,25 @@ from mimetypes import guess_type
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models.functions import Substr
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape, strip_tags
-from django.utils.text import Truncator
-from django.utils.translation import get_language
+from django.utils.text import Truncator, get_text_list
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from articles.models import LANGUAGE_NAMES, Article, Author, Correction, Tag, is_default_language
+from articles.models import (
+    LANGUAGE_NAMES,
+    Article,
+    Author,
+    Correction,
+    Tag,
+    is_default_language,
+    page_language,
+)
 from articles.reading.caching import CARDS, CORRECTIONS, LISTS, article_key, live_key
 from articles.reading.live import live_article, shown_updates
 from newsportal.pagecache import add_keys
@@ -98,7 +107,7 @@ class LatestArticlesFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return item.author.name if item.author else None
+        return get_text_list([author.name for author in item.authors], pgettext("byline", "and"))
 
     def item_enclosures(self, item):
         """The cover image (its largest rendition), at the site's public address."""
@@ -183,14 +192,16 @@ class AuthorFeed(OwnerFeed):
 
     def get_object(self, request, slug):
         """An author with published articles (no feed names a byline before it is public)."""
-        published = Article.objects.published().in_language().values("author_id")
-        return get_object_or_404(Author.objects.filter(pk__in=published), slug=slug)
+        author = get_object_or_404(Author.objects.with_pages(), slug=slug)
+        if page_language() not in author.page_languages:
+            raise Http404("No published article names this author yet.")
+        return author
 
     def description(self, author):
         return author.bio or _("The latest articles by %(name)s.") % {"name": author.name}
 
     def items(self, author):
-        return for_feed().filter(author=author)[:FEED_SIZE]
+        return for_feed().by(author)[:FEED_SIZE]
 
 
 class AuthorAtomFeed(AuthorFeed):

@@ -131,7 +131,7 @@ class AuthorSitemap(SiteSitemap):
     changefreq = "daily"
 
     def items(self):
-        authors = Author.objects.annotate(page_languages=languages_with_articles("author"))
+        authors = Author.objects.with_pages()
         return authors.filter(page_languages__contains=[self.language]).order_by("pk")
 
     def location(self, item):
@@ -142,9 +142,9 @@ class AuthorSitemap(SiteSitemap):
 
     @staticmethod
     def counts():
-        languages = Author.objects.annotate(found=languages_with_articles("author"))
+        languages = Author.objects.with_pages()
         return Counter(
-            code for found in languages.values_list("found", flat=True) for code in found
+            code for found in languages.values_list("page_languages", flat=True) for code in found
         ).items()
 
 

@@ -22,9 +22,9 @@ def news_article(article, site_url: str, site_name: str, live=None) -> str:
         "datePublished": article.published_at,
         "dateModified": article.updated_at,
         "mainEntityOfPage": site_url + article.get_absolute_url(),
-        "author": [{"@type": "Person", "name": article.author.name,
-                    "url": site_url + article.author.get_absolute_url()}]
-        if article.author else [],
+        "author": [{"@type": "Person", "name": author.name,
+                    "url": site_url + author.get_absolute_url()}
+                   for author in article.authors],
         "publisher": {"@type": "Organization", "name": site_name, "url": site_url},
     }  # fmt: skip
     if getattr(article, "cover_url", ""):

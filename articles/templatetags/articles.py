@@ -4,7 +4,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from articles.media import embeds, library
 from articles.models import Image
@@ -94,3 +94,21 @@ def rich_text(context, html):
 def article_body(context, article):
     """The article's text, its embeds as frames or placeholders by the reader's consent."""
     return rich_text(context, article.body)
+
+
+@register.simple_tag
+def byline(article, page=False):
+    """Its authors linked to their pages, "A, B and C" in the page's language; on its own page
+    (`page`) as "By A, B and C", each marked as its author."""
+    rel = mark_safe(' rel="author"') if page else ""
+    links = [
+        format_html('<a class="byline" href="{}"{}>{}</a>', a.get_absolute_url(), rel, a.name)
+        for a in article.authors
+    ]
+    names = links[0] if len(links) < 2 else format_html(
+        "{} {} {}", mark_safe(", ".join(links[:-1])), pgettext("byline", "and"), links[-1]
+    )  # fmt: skip
+    if not page:
+        return names
+    by = pgettext("byline", "By") if len(links) < 2 else pgettext("byline of several", "By")
+    return format_html("{} {}", by, names)
