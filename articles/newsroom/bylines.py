@@ -41,6 +41,13 @@ class BylineInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "author":  # a name to pick (or a reporter to add), nothing to edit
+            field.widget.can_change_related = field.widget.can_delete_related = False
+            field.widget.can_view_related = False
+        return field
+
     # As the article: the parent's own rules (an Author's shared drafts), not a model permission.
 
     def _article_admin(self):
