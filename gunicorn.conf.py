@@ -7,6 +7,21 @@ master (preload) so workers fork with templates and settings ready.
 
 import multiprocessing
 import os
+import shutil
+import tempfile
+from pathlib import Path
+
+# Metrics from every worker, summed at /metrics (newsportal/metrics.py): each process writes its
+# counts in this folder, new for each server (two on one machine count apart), or emptied when
+# one is given. Set before the app, and so prometheus_client, is loaded.
+_metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+_own_metrics_dir = not _metrics_dir
+if _own_metrics_dir:
+    _metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(
+        prefix="newsportal-metrics-"
+    )
+for _stale in Path(_metrics_dir).glob("*.db"):
+    _stale.unlink()
 
 wsgi_app = "newsportal.wsgi:application"
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
@@ -34,8 +49,26 @@ secure_scheme_headers = (
 # No control socket: one path per user would be shared by every gunicorn on the machine (make
 # cluster runs two); signals do the same (HUP reloads, TTIN/TTOU add and remove workers).
 control_socket_disable = True
-accesslog = os.environ.get("ACCESS_LOG", "-")
+# The app logs one line per request itself, with its id and without the client's address
+# (newsportal/logs.py); gunicorn's own access log (ACCESS_LOG=-) would repeat it with the address.
+accesslog = os.environ.get("ACCESS_LOG") or None
 errorlog = "-"
+
+
+def child_exit(server, worker):
+    """A worker gone (recycled after max_requests, killed after its timeout, or crashed): its
+    counts stay in the sums, its live gauges go, and the restart is counted."""
+    from prometheus_client import multiprocess
+
+    from newsportal import metrics
+
+    multiprocess.mark_process_dead(worker.pid)
+    metrics.WORKER_EXITS.inc()
+
+
+def on_exit(server):
+    if _own_metrics_dir:
+        shutil.rmtree(_metrics_dir, ignore_errors=True)
 
 
 def when_ready(server):

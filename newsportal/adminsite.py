@@ -4,7 +4,11 @@
   address, whose slug comes from its headline, for any staff member: here only for someone whom
   the model's admin would show the object.
 - The autocomplete endpoint answers a reverse relation's name with a 500: here a 403.
+
+It adds the "Site health" page (newsportal/sitehealth.py).
 """
+
+from functools import partial
 
 from django.apps import apps
 from django.contrib import admin
@@ -14,6 +18,8 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import ForeignObjectRel
 from django.http import Http404
 from django.urls import path
+
+from newsportal import sitehealth
 
 
 class NewsroomAdminSite(admin.AdminSite):
@@ -27,7 +33,12 @@ class NewsroomAdminSite(admin.AdminSite):
             self.admin_view(self.guarded_shortcut),
             name="view_on_site",
         )
-        return [view_on_site, *super().get_urls()]
+        health = path(
+            "site-health/",
+            self.admin_view(partial(sitehealth.page, self)),
+            name="site_health",
+        )
+        return [view_on_site, health, *super().get_urls()]
 
     def guarded_shortcut(self, request, content_type_id, object_id):
         try:

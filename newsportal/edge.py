@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from newsportal import metrics
+
 logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 2
 
@@ -61,7 +63,8 @@ def purge(keys: list[str]) -> None:
     if not urls or not keys:
         return
     for url in urls:
-        send(url, keys)
+        sent = send(url, keys)
+        metrics.PURGES.labels("edge", "sent" if sent else "failed").inc()
     if settings.EDGE_REPURGE_SECONDS:
         timer = threading.Timer(
             settings.EDGE_REPURGE_SECONDS, lambda: [send(url, keys) for url in urls]

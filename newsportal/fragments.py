@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.cache import cache
 
-from newsportal import replica
+from newsportal import metrics, replica
 from newsportal.invalidation import EVERYTHING, purged_since, stamps
 from newsportal.pagecache import page_lifetime
 
@@ -72,7 +72,9 @@ def cached(name: str, build: Callable[[], tuple[Any, Iterable[str]]], request=No
     if found is None:
         found = valid([name], request)
     if name in found:
+        metrics.KEPT_PARTS.labels("hit").inc()
         return found[name]
+    metrics.KEPT_PARTS.labels("miss").inc()
     started = time.time() - replica.staleness()  # read from a replica: as old as it may be
     value, keys = build()
     recorded = stamps({EVERYTHING, *keys})  # read now, not earlier in the request

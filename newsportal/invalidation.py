@@ -25,12 +25,13 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.dispatch import receiver
 
-from newsportal import edge
+from newsportal import edge, metrics
 from newsportal.rediscache import cache_recovered
 
 logger = logging.getLogger(__name__)
 
 EVERYTHING = "all"  # a key every page carries
+LAST_PURGE = "health:last-purge"  # when a purge last went out (newsportal/sitehealth.py)
 
 
 def stamp_key(key: str) -> str:
@@ -106,14 +107,20 @@ def purge(keys: Iterable[str]) -> None:
     keys = sorted(set(keys))
     if not keys:
         return
+    started = time.perf_counter()
     if settings.PURGE_EVERYTHING_ON_CHANGE:  # the old way, kept to measure against
         keys = [EVERYTHING]
-    if not write_stamps(keys):
+    if write_stamps(keys):
+        metrics.PURGES.labels("cache", "sent").inc()
+    else:
         # The cache is down: it serves nothing meanwhile, but what it held comes back with it.
         # Recorded, and written again as soon as it answers (replay_missed_purges).
+        metrics.PURGES.labels("cache", "failed").inc()
         logger.warning("page cache: purge of %s missed (cache unavailable)", " ".join(keys))
         record_missed(keys)
     edge.purge(keys)
+    metrics.PURGE_DELAY.observe(time.perf_counter() - started)
+    cache.set(LAST_PURGE, time.time(), None)  # for the site health page
 
 
 def write_stamps(keys: Iterable[str]) -> bool:

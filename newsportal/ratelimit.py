@@ -20,6 +20,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.shortcuts import render
 
+from newsportal import metrics
 from newsportal.clientip import client_network
 
 
@@ -52,7 +53,10 @@ def over_limit(request, scope: str) -> bool:
     """Count one more request of this client in `scope`; whether it is past RATE_LIMITS[scope]."""
     client = hashlib.blake2b(client_network(request).encode(), digest_size=8).hexdigest()
     key = f"rate:{scope}:{client}:{int(time.time() // 60)}"
-    return increment(key) > settings.RATE_LIMITS[scope]
+    if increment(key) <= settings.RATE_LIMITS[scope]:
+        return False
+    metrics.RATE_LIMITED.labels(scope).inc()
+    return True
 
 
 def too_many(request):

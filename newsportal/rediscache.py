@@ -37,6 +37,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from newsportal import metrics
+
 logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 _last_report = [0.0]
@@ -132,6 +134,7 @@ class RedisCache(DjangoRedisCache):
     @staticmethod
     def _failed(error) -> None:
         counts["errors"] += 1
+        metrics.BACKEND_ERRORS.labels("redis").inc()
         breaker["failed"] = True
         breaker["open_until"] = time.monotonic() + settings.CACHE_BREAKER_SECONDS
         report(error)

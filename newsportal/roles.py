@@ -31,6 +31,7 @@ ROLES = {
             "view_consentrecord", "view_consentevent",
         ],
         "auth": ["view_user"],
+        "newsportal": ["view_site_health"],
     },
 }  # fmt: skip
 

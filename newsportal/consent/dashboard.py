@@ -118,3 +118,20 @@ def chart(summary: Summary, width=720, height=200) -> dict:
                  "h": round(h, 2), "action": action, "title": f"{day['day']}: {n} {label.lower()}"}
             )  # fmt: skip
     return {"width": width, "height": height, "bars": bars, "tallest": tallest}
+
+
+def decisions_today() -> tuple[str, str, bool]:
+    """The site health page's line (newsportal/sitehealth.py): today's decisions, and whether the
+    log is writing (a day of readers without a single decision is a broken banner or log)."""
+    start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    rows = ConsentTally.objects.filter(hour__gte=start).values("action").annotate(n=Sum("events"))
+    counts = {row["action"]: row["n"] for row in rows}
+    total = sum(counts.values())
+    parts = ", ".join(f"{counts[action]:,} {label.lower()}" for action, label in OUTCOMES
+                      if counts.get(action))  # fmt: skip
+    sentence = (
+        "Every decision is kept as proof. None today by midday means the banner or the log "
+        "stopped working: see the Consent dashboard."
+    )
+    figure = f"{total:,} ({parts})" if total else "none yet"
+    return figure, sentence, bool(total) or timezone.localtime().hour < 12

@@ -11,6 +11,7 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from newsportal import metrics
 from newsportal.clientip import client_ip
 from newsportal.consent.client import ip_prefix, user_agent_family
 from newsportal.consent.forms import DecisionForm
@@ -103,6 +104,11 @@ def outdated(request, policy, next_url):
     return render(request, "consent/outdated.html", context, status=409)
 
 
+def decided(kind: str) -> None:
+    """Counted for the metrics once it is kept (after commit)."""
+    transaction.on_commit(lambda: metrics.CONSENT_DECISIONS.labels(str(kind)).inc())
+
+
 def save_decision(request, policy, data, granted) -> tuple[str, bool]:
     """Update (or create) the visitor's record and append an event, in one transaction.
 
@@ -133,6 +139,7 @@ def save_decision(request, policy, data, granted) -> tuple[str, bool]:
             language=policy.language,
             gpc=sends_gpc(request),
         )
+        decided(data["decision"])
     return str(record.public_id), True
 
 
@@ -217,6 +224,7 @@ def forget(request):
                 policy_version=policy.version, language=policy.language,
                 gpc=sends_gpc(request),
             )  # fmt: skip
+            decided(ConsentEvent.Action.WITHDRAW)
         context = {"hide_consent_banner": True, "forgotten": True, "record": record}
     # The page is answered after the cookie is gone: it says so in its footer too.
     context["consent"] = without_decision(policy, request)
