@@ -21,7 +21,7 @@ RUN_ENV = DEBUG=false HTTPS=false SERVE_MEDIA=true PORT=$(PORT) \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"
 
-.PHONY: help run test check static-checks cluster bench bench-consent bench-live drill loadtest soak backup restore recover archive-status failover drill-recovery drill-failover lint format lock \
+.PHONY: help run test check static-checks cluster bench bench-consent bench-live bench-metrics drill loadtest soak backup restore recover archive-status failover drill-recovery drill-failover lint format lock \
 	stopdb clean test-system-packages cluster-system-packages
 help:
 	@echo "make run    install, start the database, migrate, load the demo and serve on :$(PORT)"
@@ -30,6 +30,7 @@ help:
 	@echo "make cluster  Varnish on :8080 in front of two app servers, Redis, PostgreSQL and S3"
 	@echo "make bench  serve 10,000 generated articles with gunicorn and measure them with wrk"
 	@echo "make bench-live   a breaking-news day on one live page through Varnish"
+	@echo "make bench-metrics  the newsroom day watched by Prometheus, beside the bench's counts"
 	@echo "make loadtest  2 minutes of mixed traffic, then again with PostgreSQL restarted"
 	@echo "make drill  20 slow clients for 60 s against gunicorn alone, then behind Varnish"
 	@echo "make soak   10 minutes of mixed traffic, Redis and PostgreSQL restarted, memory per worker"
@@ -90,6 +91,7 @@ test-system-packages:
 	  command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	  command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	  command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	  command -v promtool >/dev/null 2>&1 || missing="$$missing prometheus"; \
 	  if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	      echo "Installing for the tests:$$missing (apt-get, a minute or two)"; \
@@ -147,6 +149,9 @@ cluster-system-packages:
 	  command -v varnishd >/dev/null 2>&1 || missing="varnish"; \
 	  ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || missing="$$missing varnish-modules"; \
 	  command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	  for program in prometheus prometheus-varnish-exporter prometheus-postgres-exporter \
+	    prometheus-redis-exporter; do \
+	    command -v $$program >/dev/null 2>&1 || missing="$$missing $$program"; done; \
 	  if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	      echo "Installing for the cluster:$$missing (apt-get)"; \
@@ -170,6 +175,10 @@ bench-consent: $(STAMP) $(MO)
 	$(PY) tests/perf/consent_dashboard.py
 
 # A breaking-news day on one live page through Varnish: readers, an editor posting, pollers.
+# The newsroom day watched by Prometheus: the metrics beside the bench's own counts.
+bench-metrics: $(STAMP) $(MO)
+	$(PY) tests/perf/metrics_bench.py
+
 bench-live: $(STAMP) $(MO) cluster-system-packages
 	$(PY) tests/perf/live_bench.py
 

@@ -93,3 +93,17 @@ def when_ready(server):
                 subprocess.run([sys.executable, "manage.py", "purge_media"])
 
     threading.Thread(target=chores, daemon=True, name="daily-chores").start()
+    serve_metrics()
+
+
+def serve_metrics():
+    """With METRICS_PORT, the master answers the summed metrics on that loopback port itself:
+    for Prometheus where the app server listens on a Unix socket only the edge may open
+    (make cluster). The app's own /metrics answers too, where it is reachable."""
+    port = os.environ.get("METRICS_PORT")
+    if port:
+        from prometheus_client import start_http_server
+
+        from newsportal.metrics import registry
+
+        start_http_server(int(port), addr="127.0.0.1", registry=registry())

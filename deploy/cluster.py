@@ -5,6 +5,8 @@
                                               -> Redis (its own, REDIS_PORT 6390, password)
                                               -> S3 (moto, checking keys; files read
                                                     through a read-only front, MEDIA_PORT)
+    Prometheus (PROMETHEUS_PORT, 9090) scrapes the app servers, Varnish, PostgreSQL and Redis
+    (deploy/monitoring.py), with the alerting rules of deploy/prometheus/alerts.yml.
 
 Every app server runs with production settings, the shared Redis cache, the edge as its purge
 target and as its trusted proxy, and media in the bucket. Prints every address; Ctrl-C stops all
@@ -26,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from deploy import media, offsite, replica  # noqa: E402
+from deploy import media, monitoring, offsite, replica  # noqa: E402
 from deploy.edge import Varnish, available  # noqa: E402
 from newsportal.env import write_site_env  # noqa: E402
 
@@ -35,6 +37,10 @@ APP_SERVERS = int(os.environ.get("APP_SERVERS", "2"))
 S3_PORT = int(os.environ.get("S3_PORT", "9000"))
 MEDIA_PORT = int(os.environ.get("MEDIA_PORT", "9001"))
 REDIS_PORT = int(os.environ.get("REDIS_PORT", "6390"))
+PROMETHEUS_PORT = int(os.environ.get("PROMETHEUS_PORT", "9090"))
+# App server n answers its metrics on METRICS_PORT_BASE + n; the exporters on the ports their
+# projects register (Varnish 9131, Redis 9121, PostgreSQL 9187, its replica 9188), moved with it.
+METRICS_PORT_BASE = int(os.environ.get("METRICS_PORT_BASE", "9100"))
 CLUSTER_DATABASE = "newsportal_cluster"
 BIN = Path(sys.executable).parent
 CLUSTER_DIR = ROOT / "var" / "cluster"
@@ -92,6 +98,7 @@ class Cluster:
         self.media_front = None
         self.replica = None
         self.shipper = None
+        self.monitoring = None
 
     def start(self, *command, env=None, **kwargs) -> subprocess.Popen:
         process = subprocess.Popen(command, cwd=ROOT, env=env, **kwargs)
@@ -201,9 +208,13 @@ class Cluster:
                         ["load_demo"]):  # fmt: skip
             subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
         apps = [sockets / f"app{n}.sock" for n in range(1, APP_SERVERS + 1)]
-        for app in apps:
+        metrics_ports = [METRICS_PORT_BASE + n for n in range(1, APP_SERVERS + 1)]
+        watched = monitoring.available()
+        for app, port in zip(apps, metrics_ports, strict=True):
             self.start(str(BIN / "gunicorn"), "-c", "gunicorn.conf.py",
-                       env={**env, "BIND": f"unix:{app}"})  # fmt: skip
+                       env={**env, "BIND": f"unix:{app}", "METRICS_PORT": str(port),
+                            **({"PROMETHEUS_URL": f"http://127.0.0.1:{PROMETHEUS_PORT}"}
+                               if watched else {})})  # fmt: skip
         for app in apps:
             wait_for_socket(app)
         self.varnish = Varnish(
@@ -211,6 +222,10 @@ class Cluster:
             purgers=[], purge_socket=sockets / "purge.sock",
         )  # fmt: skip
         wait_for(f"{self.varnish.url}/")
+        watching = self.watch(env, redis_url, metrics_ports) if watched else (
+            "not started: apt-get install prometheus prometheus-varnish-exporter "
+            "prometheus-postgres-exporter prometheus-redis-exporter"
+        )  # fmt: skip
         database = (os.environ.get("DATABASE_URL") and "DATABASE_URL") or (
             f"{CLUSTER_DATABASE} on the private server in var/postgres,\n"
             f"                                 streamed to a replica in {self.replica} "
@@ -230,13 +245,35 @@ class Cluster:
   Media for readers (read only): {env["MEDIA_URL"]}
   Database archive (WAL, base):  {archived}
   PostgreSQL:                    {database}
+  Prometheus (metrics, alerts):  {watching}
   An editor account (in another terminal):
     DATABASE_URL='{env["DATABASE_URL"]}' {sys.executable} manage.py createsuperuser
   Ready. Stop everything with Ctrl-C.
 """, flush=True)  # fmt: skip
 
+    def watch(self, env: dict, redis_url: str, metrics_ports: list[int]) -> str:
+        """Prometheus and its exporters; what the banner says of them."""
+        if answers(PROMETHEUS_PORT):
+            raise SystemExit(f"cluster: port {PROMETHEUS_PORT} is taken: set PROMETHEUS_PORT")
+        self.monitoring = monitoring.Monitoring(PROMETHEUS_PORT, CLUSTER_DIR / "prometheus")
+        self.monitoring.app_servers([f"127.0.0.1:{port}" for port in metrics_ports])
+        self.monitoring.varnish(self.varnish.name, METRICS_PORT_BASE + 31)
+        self.monitoring.postgres(env["DATABASE_URL"], METRICS_PORT_BASE + 87)
+        if env.get("DATABASE_REPLICA_URL"):
+            self.monitoring.postgres(env["DATABASE_REPLICA_URL"], METRICS_PORT_BASE + 88)
+        self.monitoring.redis(redis_url, METRICS_PORT_BASE + 21)
+        self.monitoring.start()
+        url = self.monitoring.url
+        return (
+            f"{url}/  (targets: {url}/targets, alerts: {url}/alerts)\n"
+            f"  App servers' metrics:          "
+            + ", ".join(f"http://127.0.0.1:{port}/metrics" for port in metrics_ports)
+        )
+
     def stop(self) -> None:
         SITE_ENV.unlink(missing_ok=True)
+        if self.monitoring:
+            self.monitoring.stop()
         if self.replica:
             replica.stop()
         if self.varnish:

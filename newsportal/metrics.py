@@ -13,6 +13,7 @@ random addresses are one "unmatched" series), by a method from a fixed list and 
 
 import ipaddress
 import os
+import shutil
 from functools import cache, lru_cache
 
 from django.conf import settings
@@ -28,10 +29,12 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.core import GaugeMetricFamily
 
 METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "PURGE"}
 STATIC = "static"
 UNMATCHED = "unmatched"
+PROBES = {"healthz", "readyz", "metrics"}  # views machines ask every few seconds
 
 REQUESTS = Counter(
     "newsportal_requests", "Requests answered, by view, method and status",
@@ -122,12 +125,38 @@ def allowed(request) -> bool:
     return any(address in network for network in _allowed(tuple(settings.METRICS_ALLOWED)))
 
 
+class DiskCollector:
+    """Free and total bytes of the disks the site writes to (its var/ folder: the private
+    database, backups, the page cache's files; and local media), read at each scrape."""
+
+    def collect(self):
+        free = GaugeMetricFamily("newsportal_disk_free_bytes", "Free bytes", labels=["path"])
+        size = GaugeMetricFamily("newsportal_disk_size_bytes", "Size in bytes", labels=["path"])
+        for name, path in (("var", settings.BASE_DIR / "var"), ("media", settings.MEDIA_ROOT)):
+            try:
+                usage = shutil.disk_usage(path)
+            except OSError:
+                continue
+            free.add_metric([name], usage.free)
+            size.add_metric([name], usage.total)
+        yield free
+        yield size
+
+
 def registry():
+    """What a scrape reads: every worker's counts (or this process's), and the disks."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         collected = CollectorRegistry()
         multiprocess.MultiProcessCollector(collected)
+        collected.register(DiskCollector())
         return collected
+    if not _disk_registered:
+        REGISTRY.register(DiskCollector())
+        _disk_registered.append(True)
     return REGISTRY
+
+
+_disk_registered = []
 
 
 @never_cache

@@ -21,8 +21,13 @@ class ObserveMiddleware:
             response["X-Request-Id"] = request.id
             view = metrics.view_label(request)
             metrics.observe(request, response, view, seconds)
-            logs.request_line(request, response, view, seconds)
-            traffic.count(view, response.status_code, response.get("X-Cache"), seconds)
+            # The edge's health checks and Prometheus' scrapes, every few seconds, are no
+            # traffic, and logged only when they fail.
+            probe = view in metrics.PROBES
+            if not probe or response.status_code >= 400:
+                logs.request_line(request, response, view, seconds)
+            if not probe:
+                traffic.count(view, response.status_code, response.get("X-Cache"), seconds)
             return response
         finally:
             logs.current_request_id.reset(token)

@@ -148,7 +148,7 @@ def origin_item(minutes) -> dict:
 def slowest_pages(now) -> list[dict]:
     rows = (
         TrafficMinute.objects.filter(minute__gte=now - timedelta(hours=1))
-        .exclude(view__in=["static", "metrics"])
+        .exclude(view="static")
         .values("view")
         .annotate(requests=Sum("requests"), total=Sum("total_ms"), slowest=Max("max_ms"))
     )

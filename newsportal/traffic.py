@@ -39,6 +39,7 @@ def this_minute() -> datetime:
 
 
 def count(view: str, status: int, cache_state: str | None, seconds: float) -> None:
+    """One request answered."""
     ms = seconds * 1000
     with _lock:
         row = _pending[(this_minute(), view)]

@@ -360,3 +360,15 @@ def test_the_breaking_line_reaches_cached_pages_at_once_and_goes_at_its_end(site
         time.sleep(0.1)
     for path in paths:
         assert line not in request(site, path)[2]
+
+
+def test_the_edge_refuses_the_metrics_and_gives_each_request_its_own_id(site):
+    """/metrics (however written) never goes out through the edge; X-Request-Id is the edge's
+    own for each request, a stored page's too, and never the client's."""
+    for path in ("/metrics", "/METRICS", "//metrics", "/metrics?x=1"):
+        status, _, body = request(site, path)
+        assert status == 404 and "newsportal_requests" not in body, path
+    make_article("Pipeline deal")
+    ids = [request(site, "/", X_Request_Id="made-up")[1]["X-Request-Id"] for _ in range(3)]
+    assert len(set(ids)) == 3 and "made-up" not in ids
+    assert all(request_id.isdigit() for request_id in ids)  # Varnish's own numbers

@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import random
+import shutil
 import socket
 import string
 import subprocess
@@ -472,3 +473,37 @@ def test_the_health_page_reads_the_edge_from_prometheus(staff_client, settings):
     assert "Edge hit ratio (Varnish), last hour" in html and "95.0%" in html
     settings.PROMETHEUS_URL = "http://127.0.0.1:9"  # nothing there
     assert "Prometheus did not answer" in staff_client.get(HEALTH).content.decode()
+
+
+# Prometheus in make cluster
+
+
+@pytest.mark.skipif(not shutil.which("promtool"), reason="promtool (Debian's prometheus) missing")
+def test_the_alerting_rules_and_the_cluster_config_load(tmp_path):
+    from deploy import monitoring
+
+    rules = subprocess.run(["promtool", "check", "rules", str(monitoring.RULES)],
+                           capture_output=True, text=True)  # fmt: skip
+    assert rules.returncode == 0, rules.stdout + rules.stderr
+    assert "10 rules found" in rules.stdout
+    config = tmp_path / "prometheus.yml"
+    config.write_text(json.dumps(monitoring.config({
+        "newsportal": ["127.0.0.1:9101", "127.0.0.1:9102"], "varnish": ["127.0.0.1:9131"],
+        "postgres": ["127.0.0.1:9187"], "redis": ["127.0.0.1:9121"]})))  # fmt: skip
+    checked = subprocess.run(["promtool", "check", "config", str(config)],
+                             capture_output=True, text=True)  # fmt: skip
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.skipif(not shutil.which("promtool"), reason="promtool (Debian's prometheus) missing")
+def test_every_alert_says_what_it_means_and_what_to_do():
+    from deploy import monitoring
+
+    text = monitoring.RULES.read_text()
+    alerts = [line.split(":", 1)[1].strip() for line in text.splitlines()
+              if line.strip().startswith("- alert:")]  # fmt: skip
+    assert {"ServerErrors", "EdgeHitRatioLow", "PurgesFailing", "SlowPages", "WalArchiveBehind",
+            "ReplicaBehind", "ConsentLogNotWriting", "DiskFilling"} <= set(alerts)  # fmt: skip
+    assert text.count("summary:") == text.count("what_to_do:") == len(alerts)
+    readme = (ROOT / "README.md").read_text()
+    assert all(f"`{alert}`" in readme for alert in alerts), "the README explains each alert"

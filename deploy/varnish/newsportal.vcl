@@ -30,6 +30,15 @@ sub vcl_recv {
     if (client.ip !~ tls_proxies) {
         unset req.http.X-Forwarded-Proto;
     }
+    # Each request's id, in the app's log line and in the answer (newsportal/logs.py): our TLS
+    # proxy's when it set one, else this request's own number here; never the client's.
+    if (client.ip !~ tls_proxies || !req.http.X-Request-Id) {
+        set req.http.X-Request-Id = req.xid;
+    }
+    # Prometheus asks each app server itself (METRICS_ALLOWED); the metrics never go out here.
+    if (req.url ~ "(?i)^/+metrics") {
+        return (synth(404, "Not Found"));
+    }
 
     if (req.method == "PURGE") {
         # From the purgers' addresses, or through the purge socket (varnishd -a purge=PATH).
@@ -168,6 +177,7 @@ sub vcl_synth {
 }
 
 sub vcl_deliver {
+    set resp.http.X-Request-Id = req.http.X-Request-Id;  # this request's, not the stored one's
     if (obj.hits > 0) {
         set resp.http.X-Edge-Cache = "hit";
     } else {

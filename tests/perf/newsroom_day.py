@@ -196,7 +196,9 @@ def editor(edge_url: str, stop_at: float, results: list) -> None:
         )
 
 
-def day(database_url: str, keyed: bool) -> dict:
+def day(database_url: str, keyed: bool, observe=None) -> dict:
+    """One day; `observe(edge, phase)` is called "before" and "after" the readers (the metrics
+    bench reads Prometheus then) and what it returns is added to the figures."""
     cache = redis_url(6) or "file://var/perf-cache"
     edge_port = free_port()
     env = environment(
@@ -223,6 +225,7 @@ def day(database_url: str, keyed: bool) -> dict:
         articles = list(Article.objects.published().order_by("-published_at")[:10000])
         tags = list(Tag.objects.order_by("pk")[:30])
         script = wrk_script(zipf_paths(articles, tags), workdir)
+        observed = observe(edge, "before") if observe else {}
         before = varnish_counters(edge.name)
         stop_at = time.time() + SECONDS
         changes = []
@@ -237,6 +240,8 @@ def day(database_url: str, keyed: bool) -> dict:
         ).stdout  # fmt: skip
         editing.join()
         after = varnish_counters(edge.name)
+        if observe:
+            observed = observe(edge, "after", observed)
     finally:
         edge.stop()
         server.stop()
@@ -260,6 +265,11 @@ def day(database_url: str, keyed: bool) -> dict:
         "violations": sum(c["violations"] for c in changes),
         "server_errors": int((re.search(r"server errors: (\d+)", out) or [0, 0])[1]),
         "slowest": max(changes, key=lambda c: c["staleness"]) if changes else None,
+        "wrk_requests": int(re.search(r"(\d+) requests in", out)[1]),
+        "edge_hits": hits,
+        "edge_misses": misses,
+        "origin_requests": after["backend_req"] - before["backend_req"],
+        **observed,
     }
 
 
