@@ -90,6 +90,7 @@ def test_metrics_count_each_request_once_by_view_method_and_status(client):
     )
 
 
+@pytest.mark.slow  # a thousand requests
 @pytest.mark.django_db
 def test_a_thousand_random_addresses_add_no_series(client, settings):
     """Random slugs under real views and random paths: each view is one label whatever the
