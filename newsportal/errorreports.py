@@ -41,6 +41,9 @@ def scrub(event, hint=None):
             event[key] = scrub_text(event[key])
         elif isinstance(event.get(key), dict):
             event[key] = {k: scrub_text(v) for k, v in event[key].items()}
+    for crumb in (event.get("breadcrumbs") or {}).get("values", []):
+        crumb["message"] = scrub_text(crumb.get("message"))
+        crumb.pop("data", None)
     for exception in (event.get("exception") or {}).get("values", []):
         exception["value"] = scrub_text(exception.get("value"))
         for frame in (exception.get("stacktrace") or {}).get("frames", []):

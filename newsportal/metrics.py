@@ -19,6 +19,7 @@ from functools import cache, lru_cache
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -79,8 +80,10 @@ def method_label(method: str) -> str:
 
 @lru_cache(maxsize=2048)
 def _view_of_path(path: str, language: str) -> str:
+    """As the request resolved it: in its language (/ru/ addresses exist in Russian only)."""
     try:
-        return resolve(path).view_name or UNMATCHED
+        with translation.override(language or None):
+            return resolve(path).view_name or UNMATCHED
     except Resolver404:
         return UNMATCHED
 

@@ -90,6 +90,20 @@ def test_metrics_count_each_request_once_by_view_method_and_status(client):
     )
 
 
+@pytest.mark.django_db
+def test_a_page_the_cache_answers_is_counted_under_its_view_in_every_language(client):
+    article = make_article("Новый этап", language="ru")
+    before = scrape()
+    for _ in range(2):
+        assert client.get(article.get_absolute_url()).status_code == 200
+    after = scrape()
+    labels = {"view": "articles:article", "method": "GET", "status": "200"}
+    gained = value(after, "newsportal_requests_total", **labels) - value(
+        before, "newsportal_requests_total", **labels
+    )
+    assert gained == 2  # made, then from the page cache (no view ran)
+
+
 @pytest.mark.slow  # a thousand requests
 @pytest.mark.django_db
 def test_a_thousand_random_addresses_add_no_series(client, settings):
