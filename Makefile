@@ -81,7 +81,8 @@ run: $(STAMP) $(MO) var/secret_key
 
 # System packages the tests use: Chromium for the browser tests, Java and npm for the W3C HTML
 # validator, Varnish with its xkey module for the edge tests, redis-server for the cache-outage
-# test (the suite starts its own, on a free port). Installed where we can (root with
+# test (the suite starts its own, on a free port), Prometheus and its exporters for the
+# monitoring tests. Installed where we can (root with
 # apt-get, as in CI); elsewhere the tests that need them are skipped with a printed reason.
 test-system-packages:
 	@missing=""; \
@@ -91,7 +92,9 @@ test-system-packages:
 	  command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	  command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	  command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
-	  command -v promtool >/dev/null 2>&1 || missing="$$missing prometheus"; \
+	  for program in prometheus prometheus-varnish-exporter prometheus-postgres-exporter \
+	    prometheus-redis-exporter; do \
+	    command -v $$program >/dev/null 2>&1 || missing="$$missing $$program"; done; \
 	  if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	      echo "Installing for the tests:$$missing (apt-get, a minute or two)"; \
