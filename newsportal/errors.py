@@ -3,9 +3,11 @@
 import sys
 
 from django.conf import settings
-from django.db import InterfaceError, InternalError, OperationalError
+from django.db import DatabaseError, InterfaceError, InternalError, OperationalError
 from django.shortcuts import render
 from django.views import defaults
+
+from newsportal import metrics
 
 RETRY_AFTER_SECONDS = 30
 
@@ -66,6 +68,8 @@ def server_error(request):
     middleware), so `sys.exception()` is the cause.
     """
     context = {"site_name": settings.SITE_NAME, **_admin_context()}
+    if isinstance(sys.exception(), DatabaseError):
+        metrics.BACKEND_ERRORS.labels("postgresql").inc()
     if database_away(sys.exception()):
         # In the admin: the primary is gone and the replica not yet promoted (make failover).
         context["newsroom"] = _in_admin(request)

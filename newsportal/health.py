@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 
-from newsportal import replica
+from newsportal import metrics, replica
 
 
 def no_store(response):
@@ -35,6 +35,7 @@ def readyz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
+        metrics.BACKEND_ERRORS.labels("postgresql").inc()
         return no_store(
             HttpResponse("database unavailable\n", status=503, content_type="text/plain")
         )

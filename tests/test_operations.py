@@ -9,6 +9,7 @@ import logging
 import os
 import random
 import shutil
+import signal
 import socket
 import string
 import subprocess
@@ -209,7 +210,11 @@ def test_rate_limit_refusals_and_kept_parts_are_counted(client, settings):
 
 @pytest.mark.slow
 def test_workers_of_one_server_are_counted_together(tmp_path, unused_tcp_port):
-    """Two gunicorn workers (multiprocess mode): each request counted once, whichever answered."""
+    """Two gunicorn workers (multiprocess mode): each request counted once, whichever answered;
+    a worker that dies is replaced and counted, and what it counted stays in the sums."""
+    import time
+    import urllib.request
+
     env = {
         **os.environ, "BIND": f"127.0.0.1:{unused_tcp_port}", "WEB_CONCURRENCY": "2",
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "PAGE_CACHE": "false",
@@ -218,20 +223,30 @@ def test_workers_of_one_server_are_counted_together(tmp_path, unused_tcp_port):
         [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    import urllib.request
-
     base = f"http://127.0.0.1:{unused_tcp_port}"
+
+    def workers() -> list[int]:
+        found = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True)
+        return [int(pid) for pid in found.stdout.split()]
+
+    def ask(times):
+        for _ in range(times):
+            urllib.request.urlopen(f"{base}/healthz", timeout=5).read()
+
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1).read()
+                ask(1)
                 break
             except OSError:
-                import time
-
                 time.sleep(0.1)
-        for _ in range(40):
-            urllib.request.urlopen(f"{base}/healthz", timeout=5).read()
+        ask(40)
+        os.kill(workers()[0], signal.SIGKILL)
+        for _ in range(100):
+            time.sleep(0.1)
+            if len(workers()) == 2:
+                break
+        ask(10)
         text = urllib.request.urlopen(f"{base}/metrics", timeout=5).read().decode()
     finally:
         server.terminate()
@@ -243,9 +258,8 @@ def test_workers_of_one_server_are_counted_together(tmp_path, unused_tcp_port):
     }
     healthz = value(samples, "newsportal_requests_total", view="healthz", method="GET",
                     status="200")  # fmt: skip
-    assert healthz == 41  # the 40, and the first that found it up
-    pids = {p.name.split("_")[-1] for p in tmp_path.glob("counter_*.db")}
-    assert len(pids) >= 2  # both workers (and the master) wrote counts
+    assert healthz == 51  # the first that found it up, the 40, the 10: the dead worker's too
+    assert value(samples, "newsportal_worker_exits_total") == 1
 
 
 # Logs
@@ -288,6 +302,34 @@ def test_json_lines_carry_the_edges_request_id_and_return_it(client, log_lines):
     assert line["method"] == "GET" and line["path"] == article.get_absolute_url()
     assert line["cache"] == "miss" and line["duration_ms"] >= 0
     assert line["time"].endswith("+00:00") and line["level"] == "info"
+
+
+@pytest.mark.django_db
+def test_an_admin_line_names_the_user_by_id_and_a_readers_none(staff_client, log_lines):
+    stream = log_lines("json")
+    staff_client.get(reverse("admin:index"))
+    Client().get("/")  # a reader's
+    events = [json.loads(line) for line in stream.getvalue().splitlines()]
+    admin_line = next(e for e in events if e.get("view") == "admin:index")
+    assert str(admin_line["user_id"]) == staff_client.session["_auth_user_id"]
+    assert all("user_id" not in e for e in events if e.get("view") != "admin:index")
+
+
+@pytest.mark.django_db
+def test_a_lost_database_is_counted(client):
+    from django.db import OperationalError
+
+    before = scrape()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("articles.reading.front_page.FrontPageView.get",
+                      lambda *a, **k: (_ for _ in ()).throw(OperationalError("gone")))  # fmt: skip
+        assert Client(raise_request_exception=False).get("/").status_code == 503
+    after = scrape()
+    errors = ("newsportal_backend_errors_total",)
+    assert (
+        value(after, *errors, backend="postgresql") - value(before, *errors, backend="postgresql")
+        == 1
+    )
 
 
 def test_a_made_up_or_missing_request_id_is_replaced(client, log_lines):
