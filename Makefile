@@ -74,6 +74,7 @@ run: $(STAMP) $(MO) var/secret_key
 	@echo
 	@echo "  The portal:   http://127.0.0.1:$(PORT)/"
 	@echo "  The admin:    http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Site health:  http://127.0.0.1:$(PORT)/admin/site-health/   Metrics: http://127.0.0.1:$(PORT)/metrics"
 	@echo "  An editor account (in another terminal):  $(PY) manage.py createsuperuser"
 	@echo "  Stop with Ctrl-C; the database keeps its data (make stopdb stops it)."
 	@echo
