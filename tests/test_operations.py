@@ -262,6 +262,40 @@ def test_workers_of_one_server_are_counted_together(tmp_path, unused_tcp_port):
     assert value(samples, "newsportal_worker_exits_total") == 1
 
 
+@pytest.mark.slow
+def test_with_log_format_json_every_line_a_server_writes_is_json(unused_tcp_port):
+    """gunicorn's own lines (booting, shutting down) and the app's, one JSON object each."""
+    import time
+    import urllib.request
+
+    env = {**os.environ, "BIND": f"127.0.0.1:{unused_tcp_port}", "WEB_CONCURRENCY": "1",
+           "LOG_FORMAT": "json"}  # fmt: skip
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                asked = urllib.request.Request(
+                    f"http://127.0.0.1:{unused_tcp_port}/no-such-page/",
+                    headers={"X-Request-Id": "json-1"},
+                )
+                urllib.request.urlopen(asked, timeout=2)
+            except urllib.error.HTTPError:
+                break  # answered (a 404, or a 500 where this database has no tables)
+            except OSError:
+                time.sleep(0.1)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=15)[0]
+    lines = [line for line in output.splitlines() if line.strip()]
+    events = [json.loads(line) for line in lines]  # each line parses
+    assert any(e["logger"] == "gunicorn.error" for e in events)
+    assert any(e.get("request_id") == "json-1" and (e.get("status") or 0) >= 404 for e in events)
+
+
 # Logs
 
 
