@@ -38,3 +38,23 @@ def signed_in(django_user_model, group, name):
     client = Client()
     client.force_login(user)
     return user, client
+
+
+def start_redis_server(port: int):
+    """A private redis-server on `port` (no persistence), answering when this returns."""
+    import socket
+    import subprocess
+    import time
+
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return server

@@ -8,8 +8,6 @@ A private redis-server on a free port, stopped or paused in the middle of the te
 import pickle
 import shutil
 import signal
-import socket
-import subprocess
 import time
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from deploy.edge import free_port
 from newsportal import rediscache
 from newsportal.models import MissedPurge
 from tests.factories import make_article
-from tests.helpers import decide
+from tests.helpers import decide, start_redis_server
 
 pytestmark = [
     pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server is not installed"),
@@ -43,17 +41,7 @@ def closed_breaker():
 @pytest.fixture
 def redis_cache(settings):
     port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    server = start_redis_server(port)
     settings.CACHES = {
         **settings.CACHES,
         "default": {

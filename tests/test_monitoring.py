@@ -2,8 +2,6 @@
 scrapes every kind of target, the app's /metrics, Varnish, PostgreSQL and Redis, each up."""
 
 import shutil
-import socket
-import subprocess
 import time
 
 import pytest
@@ -11,6 +9,7 @@ from django.db import connection
 
 from deploy import edge, monitoring
 from deploy.edge import free_port
+from tests.helpers import start_redis_server
 
 pytestmark = [
     pytest.mark.skipif(
@@ -26,17 +25,7 @@ pytestmark = [
 @pytest.fixture
 def redis_server():
     port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    server = start_redis_server(port)
     yield f"redis://127.0.0.1:{port}/0"
     server.kill()
     server.wait(5)
